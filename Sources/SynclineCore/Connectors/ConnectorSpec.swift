@@ -1,0 +1,79 @@
+/// A connector as declared in `connectors/<name>.yaml`: what it reads, where the event id and
+/// source time live, its routes, its DLQ and SLO, and how the runtime batches and commits.
+public struct ConnectorSpec: Sendable {
+    public var name: String
+    public var description: String
+    /// Stamped on every output and DLQ record: the file's `version`, else a hash of its content.
+    public var mappingVersion: String
+    public var inputTopics: [String]
+    public var format: PayloadFormat
+    /// Dotted path of the upstream event id in the decoded payload.
+    public var eventIDPath: String?
+    /// Dotted path of the upstream occurrence time in the decoded payload.
+    public var sourceTimestampPath: String?
+    public var dlqTopic: String
+    public var sloSeconds: Double
+    public var routes: [RouteSpec]
+    public var tuning: RuntimeTuning
+    /// The file it came from and its text (recorded with the mapping version).
+    public var file: String
+    public var content: String
+
+    public init(
+        name: String, description: String = "", mappingVersion: String, inputTopics: [String],
+        format: PayloadFormat = .json, eventIDPath: String? = nil, sourceTimestampPath: String? = nil,
+        dlqTopic: String? = nil, sloSeconds: Double = 90, routes: [RouteSpec], tuning: RuntimeTuning = RuntimeTuning(),
+        file: String = "", content: String = ""
+    ) {
+        self.name = name
+        self.description = description
+        self.mappingVersion = mappingVersion
+        self.inputTopics = inputTopics
+        self.format = format
+        self.eventIDPath = eventIDPath
+        self.sourceTimestampPath = sourceTimestampPath
+        self.dlqTopic = dlqTopic ?? TopicNames.dlq(connector: name)
+        self.sloSeconds = sloSeconds
+        self.routes = routes
+        self.tuning = tuning
+        self.file = file
+        self.content = content
+    }
+
+    /// Every topic this connector may write to.
+    public var outputTopics: [String] {
+        var seen = Set<String>()
+        return (routes.map(\.topic) + [dlqTopic]).filter { seen.insert($0).inserted }
+    }
+}
+
+/// One route of a connector: records it accepts go to `topic`, keyed and mapped as declared.
+/// A route without field rules is a plain `route`: the record passes unchanged apart from headers.
+public struct RouteSpec: Sendable {
+    public var name: String
+    public var topic: String
+    /// The canonical field whose value keys the output; nil keeps the input's key.
+    public var key: String?
+
+    public init(name: String, topic: String, key: String? = nil) {
+        self.name = name
+        self.topic = topic
+        self.key = key
+    }
+}
+
+/// How the runtime batches, bounds and commits; defaults suit the embedded cluster and production.
+public struct RuntimeTuning: Sendable, Equatable {
+    /// Records taken from the consumer in one poll.
+    public var batchSize: Int = 2_000
+    /// Outputs awaiting broker acknowledgement before the runtime stops taking new records.
+    public var maxInFlight: Int = 50_000
+    /// How often acknowledged offsets are committed.
+    public var commitIntervalMs: Int = 500
+
+    public init(batchSize: Int = 2_000, maxInFlight: Int = 50_000, commitIntervalMs: Int = 500) {
+        self.batchSize = batchSize
+        self.maxInFlight = maxInFlight
+        self.commitIntervalMs = commitIntervalMs
+    }
+}

@@ -1,0 +1,22 @@
+/// Topic names the hub itself relies on (SPEC §3). Connector-specific names are built here too,
+/// so the naming rule `hub.<purpose>[.<connector>].v<N>` lives in one place.
+public enum TopicNames {
+    public static let customers = "crm.customers.v1"
+    public static let leads = "crm.leads.v1"
+    public static let customerUpdates = "crm.customer_updates.v1"
+    public static let activities = "crm.activities.v1"
+    public static let orders = "crm.orders.v1"
+    public static let payments = "crm.payments.v1"
+    public static let alerts = "hub.alerts.v1"
+    public static let latency = "hub.latency.v1"
+
+    public static let rawMarketing = "raw.marketing.events.v1"
+    public static let rawTickets = "raw.tickets.events.v1"
+    public static let rawERPOrders = "raw.erp.orders.v1"
+    public static let rawERPPayments = "raw.erp.payments.v1"
+    public static let rawIM = "raw.im.messages.v1"
+    public static let rawTelephony = "raw.telephony.calls.v1"
+
+    /// The default DLQ topic of a connector: `hub.dlq.<connector>.v1`.
+    public static func dlq(connector: String) -> String { "hub.dlq.\(connector).v1" }
+}
