@@ -8,7 +8,7 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "syncline",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "syncline", targets: ["syncline"]),
     ],
@@ -28,6 +28,7 @@ let package = Package(
             name: "SynclineKafka",
             dependencies: [
                 "CRdKafka",
+                "SynclineCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -49,12 +50,25 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "SynclineHub",
+            dependencies: [
+                "SynclineCore",
+                "SynclineKafka",
+                "SynclineConnectors",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "syncline",
             dependencies: [
                 "SynclineCore",
                 "SynclineKafka",
                 "SynclineConnectors",
+                "SynclineHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -65,7 +79,7 @@ let package = Package(
         .testTarget(name: "SynclineKafkaTests", dependencies: ["SynclineKafka"], swiftSettings: strict),
         .testTarget(
             name: "SynclineConnectorsTests",
-            dependencies: ["SynclineConnectors", "SynclineKafka", "SynclineCore"],
+            dependencies: ["SynclineConnectors", "SynclineKafka", "SynclineCore", "SynclineHub"],
             swiftSettings: strict
         ),
     ]

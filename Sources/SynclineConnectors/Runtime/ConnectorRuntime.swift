@@ -1,0 +1,349 @@
+public import Logging
+public import SynclineCore
+public import SynclineKafka
+import Foundation
+import Synchronization
+
+/// Runs one connector: consumes its input topics in a consumer group, runs each record through the
+/// pipeline, produces every output (or the DLQ record), and commits an input offset only once every
+/// record at or below it on that partition is acknowledged. The hot loop runs on its own thread in
+/// batches: poll many, produce without waiting, serve delivery reports, commit periodically.
+public final class ConnectorRuntime: @unchecked Sendable {
+    /// How the runtime connects and when it stops by itself.
+    public struct Options: Sendable {
+        public var kafka: KafkaConfig
+        public var groupID: String
+        /// Stop after this many input records are fully handled and committed.
+        public var exitAfter: Int?
+        /// How long a graceful stop waits for in-flight records before giving up (they stay uncommitted).
+        public var drainTimeout: Duration
+        /// Back-off for re-producing after a transient delivery failure.
+        public var retry: RetryPolicy
+
+        public init(
+            kafka: KafkaConfig, groupID: String, exitAfter: Int? = nil, drainTimeout: Duration = .seconds(30),
+            retry: RetryPolicy = RetryPolicy()
+        ) {
+            self.kafka = kafka
+            self.groupID = groupID
+            self.exitAfter = exitAfter
+            self.drainTimeout = drainTimeout
+            self.retry = retry
+        }
+    }
+
+    private enum StopMode: Int { case running = 0, graceful = 1, crash = 2 }
+
+    public let spec: ConnectorSpec
+    public let stats = ConnectorStats()
+    private let pipeline: RecordPipeline
+    private let options: Options
+    private let logger: Logger
+    private let stamper: LineageStamper
+    private let stopMode = Atomic<Int>(StopMode.running.rawValue)
+    private let assignedCount = Atomic<Int>(0)
+    private let finalSummary = Mutex<RunSummary?>(nil)
+
+    // State below is confined to the runtime thread.
+    private var producer: KafkaProducer?
+    private var consumer: KafkaConsumer?
+    private var progress: [PartitionKey: PartitionProgress] = [:]
+    private var generations: [PartitionKey: Int] = [:]
+    private var inFlight: [UInt64: InFlightOutput] = [:]
+    private var retryQueue: [InFlightOutput] = []
+    private var nextToken: UInt64 = 1
+    private var paused = false
+    private var lastCommit = ContinuousClock.now
+
+    public init(spec: ConnectorSpec, pipeline: RecordPipeline, options: Options, logger: Logger) {
+        self.spec = spec
+        self.pipeline = pipeline
+        self.options = options
+        var logger = logger
+        logger[metadataKey: "connector"] = "\(spec.name)"
+        self.logger = logger
+        self.stamper = LineageStamper(connector: spec.name, mappingVersion: spec.mappingVersion, sloSeconds: spec.sloSeconds)
+    }
+
+    /// The summary of the last finished run, if any.
+    public var summary: RunSummary? { finalSummary.withLock { $0 } }
+
+    /// Partitions currently assigned to this instance.
+    public var assignedPartitions: Int { assignedCount.load(ordering: .relaxed) }
+
+    /// Graceful stop: take no new records, wait for in-flight ones, commit, leave the group.
+    public func requestStop() {
+        _ = stopMode.compareExchange(expected: StopMode.running.rawValue, desired: StopMode.graceful.rawValue, ordering: .acquiringAndReleasing)
+    }
+
+    /// Abrupt stop, as a crash would: no draining, no commit, the group is not told.
+    public func crash() {
+        stopMode.store(StopMode.crash.rawValue, ordering: .releasing)
+    }
+
+    /// Runs until stopped (or `exitAfter` is reached) on a dedicated thread; returns the summary.
+    public func run() async throws -> RunSummary {
+        try await withTaskCancellationHandler {
+            try await BlockingThread.run(name: "syncline-\(spec.name)") { [self] in try runLoop() }
+        } onCancel: {
+            requestStop()
+        }
+    }
+
+    // MARK: - The loop (runtime thread only)
+
+    private func runLoop() throws -> RunSummary {
+        let started = ContinuousClock.now
+        let producer = try KafkaProducer(config: options.kafka, logger: logger) { [unowned self] report in
+            handleDelivery(report)
+        }
+        self.producer = producer
+        let consumer: KafkaConsumer
+        do {
+            consumer = try KafkaConsumer(config: options.kafka, groupID: options.groupID, logger: logger) { [unowned self] event in
+                handleRebalance(event)
+            }
+            try consumer.subscribe(spec.inputTopics)
+        } catch {
+            producer.close(flushTimeoutMs: 0)
+            throw error
+        }
+        self.consumer = consumer
+        logger.info("connector started", metadata: ["topics": "\(spec.inputTopics.joined(separator: ","))", "group": "\(options.groupID)"])
+
+        while mode == .running {
+            flowControl(consumer)
+            let records = consumer.poll(maxRecords: paused ? 1 : spec.tuning.batchSize, timeoutMs: paused ? 10 : 100) { error in
+                logger.warning("consumer error \(error.name): \(error.message)")
+            }
+            if !records.isEmpty { process(records) }
+            producer.poll(timeoutMs: 0)
+            produceDueRetries()
+            commitIfDue(force: false)
+            if let exitAfter = options.exitAfter, stats.handled.load(ordering: .relaxed) >= exitAfter {
+                commitIfDue(force: true)
+                if stats.committed.load(ordering: .relaxed) >= exitAfter { break }
+            }
+        }
+
+        if mode == .crash {
+            logger.warning("connector stopped abruptly (no drain, no commit)")
+            consumer.abandon()
+            producer.abandon()
+        } else {
+            drain(timeout: options.drainTimeout)
+            commitIfDue(force: true)
+            consumer.close()
+            producer.close(flushTimeoutMs: 5_000)
+            logger.info("connector stopped", metadata: ["committed": "\(stats.committed.load(ordering: .relaxed))"])
+        }
+        self.consumer = nil
+        self.producer = nil
+        let snapshot = stats.snapshot
+        let summary = RunSummary(
+            connector: spec.name, recordsIn: snapshot.consumed, recordsOut: snapshot.produced, dlq: snapshot.deadLettered,
+            retries: snapshot.retries, committed: snapshot.committed,
+            seconds: Double((ContinuousClock.now - started) / .milliseconds(1)) / 1000)
+        finalSummary.withLock { $0 = summary }
+        return summary
+    }
+
+    private var mode: StopMode { StopMode(rawValue: stopMode.load(ordering: .acquiring)) ?? .running }
+
+    private func process(_ records: [InputRecord]) {
+        let consumeMs = Self.nowMs()
+        stats.consumed.add(records.count, ordering: .relaxed)
+        for record in records {
+            let key = PartitionKey(topic: record.topic, partition: record.partition)
+            let generation = generations[key, default: 0]
+            var outputs: [(OutputRecord, Bool)] = []
+            switch pipeline.run(record) {
+            case .success(let context):
+                let route = context.routes.count == 1 ? context.routes.first : context.routes.joined(separator: ",")
+                outputs = context.outputs.map { (stamper.stamp($0, context: context, route: route, consumeMs: consumeMs, nowMs: consumeMs), false) }
+            case .failure(let rejection):
+                outputs = [(deadLetter(record, rejection, attempts: 1, firstFailedAtMs: consumeMs), true)]
+                logger.debug("record rejected: \(rejection)", metadata: ["offset": "\(record.coordinates)"])
+            }
+            let seq = progress[key, default: PartitionProgress()].begin(offset: record.offset, outputs: outputs.count)
+            if outputs.isEmpty {
+                let done = progress[key]?.advance() ?? 0
+                stats.handled.add(done, ordering: .relaxed)
+            }
+            for (output, isDeadLetter) in outputs {
+                send(InFlightOutput(
+                    partitionKey: key, generation: generation, seq: seq, input: record, output: output,
+                    isDeadLetter: isDeadLetter, attempts: 1, firstFailedAtMs: isDeadLetter ? consumeMs : nil, dueAt: nil))
+            }
+        }
+    }
+
+    private func deadLetter(_ input: InputRecord, _ rejection: Rejection, attempts: Int, firstFailedAtMs: Int64) -> OutputRecord {
+        DeadLetter.record(
+            for: input, rejection: rejection, connector: spec.name, mappingVersion: spec.mappingVersion,
+            dlqTopic: spec.dlqTopic, attempts: attempts, firstFailedAtMs: firstFailedAtMs)
+    }
+
+    /// Enqueues one output; waits (serving delivery reports) while librdkafka's queue is full.
+    private func send(_ item: InFlightOutput) {
+        guard let producer else { return }
+        let token = nextToken
+        nextToken += 1
+        inFlight[token] = item
+        stats.inFlight.add(1, ordering: .relaxed)
+        while true {
+            do throws(KafkaError) {
+                try producer.produce(item.output, token: token)
+                return
+            } catch where error.name == "_QUEUE_FULL" {
+                producer.poll(timeoutMs: 10)
+                if mode == .crash { return }
+            } catch {
+                // Refused before it left (unknown topic name, invalid argument …): same path as a failed delivery.
+                handleDelivery(DeliveryReport(token: token, topic: item.output.topic, partition: -1, offset: -1, error: error))
+                return
+            }
+        }
+    }
+
+    private func handleDelivery(_ report: DeliveryReport) {
+        guard var item = inFlight.removeValue(forKey: report.token) else { return }
+        stats.inFlight.subtract(1, ordering: .relaxed)
+        guard let error = report.error else {
+            if item.isDeadLetter {
+                stats.deadLettered.add(1, ordering: .relaxed)
+            } else {
+                stats.produced.add(1, ordering: .relaxed)
+            }
+            acknowledge(item)
+            return
+        }
+        if mode == .crash { return }
+        let now = Self.nowMs()
+        if error.isPermanentForRecord && !item.isDeadLetter {
+            logger.warning("brokers refused an output for good; sending the input to the DLQ", metadata: [
+                "error": "\(error.name)", "offset": "\(item.input.coordinates)", "topic": "\(item.output.topic)",
+            ])
+            let rejection = Rejection(
+                stage: .produce, code: "produce_rejected", field: nil,
+                message: "the brokers refused the output for \(item.output.topic): \(error.name) \(error.message)")
+            item.output = deadLetter(item.input, rejection, attempts: item.attempts, firstFailedAtMs: item.firstFailedAtMs ?? now)
+            item.isDeadLetter = true
+            item.attempts = 1
+            send(item)
+            return
+        }
+        // Transient (or a DLQ write that failed): retry with back-off; never dropped, never committed past.
+        item.attempts += 1
+        item.firstFailedAtMs = item.firstFailedAtMs ?? now
+        item.dueAt = ContinuousClock.now + options.retry.delay(attempt: item.attempts - 1)
+        stats.retries.add(1, ordering: .relaxed)
+        logger.warning("delivery failed, will retry", metadata: [
+            "error": "\(error.name)", "attempt": "\(item.attempts)", "offset": "\(item.input.coordinates)",
+        ])
+        retryQueue.append(item)
+        stats.inFlight.add(1, ordering: .relaxed)
+    }
+
+    private func produceDueRetries() {
+        guard !retryQueue.isEmpty else { return }
+        let now = ContinuousClock.now
+        var waiting: [InFlightOutput] = []
+        let due = retryQueue
+        retryQueue = []
+        for item in due {
+            if let dueAt = item.dueAt, dueAt > now {
+                waiting.append(item)
+            } else {
+                stats.inFlight.subtract(1, ordering: .relaxed)
+                send(item)
+            }
+        }
+        retryQueue.append(contentsOf: waiting)
+    }
+
+    private func acknowledge(_ item: InFlightOutput) {
+        guard generations[item.partitionKey, default: 0] == item.generation else { return }
+        let done = progress[item.partitionKey]?.acknowledge(seq: item.seq) ?? 0
+        if done > 0 { stats.handled.add(done, ordering: .relaxed) }
+    }
+
+    /// Pauses consumption while too many outputs await acknowledgement; resumes at half.
+    private func flowControl(_ consumer: KafkaConsumer) {
+        let outstanding = inFlight.count + retryQueue.count
+        if !paused && outstanding >= spec.tuning.maxInFlight {
+            do {
+                try consumer.pause(consumer.assignment)
+                paused = true
+            } catch {
+                logger.warning("cannot pause partitions: \(error)")
+            }
+        } else if paused && outstanding <= spec.tuning.maxInFlight / 2 {
+            do {
+                try consumer.resume(consumer.assignment)
+                paused = false
+            } catch {
+                logger.warning("cannot resume partitions: \(error)")
+            }
+        }
+        if paused { producer?.poll(timeoutMs: 10) }
+    }
+
+    private func commitIfDue(force: Bool) {
+        guard let consumer else { return }
+        guard force || ContinuousClock.now - lastCommit >= .milliseconds(spec.tuning.commitIntervalMs) else { return }
+        lastCommit = ContinuousClock.now
+        var offsets: [TopicPartition] = []
+        for (key, state) in progress {
+            guard let offset = state.offsetToCommit else { continue }
+            offsets.append(TopicPartition(topic: key.topic, partition: key.partition, offset: offset))
+        }
+        guard !offsets.isEmpty else { return }
+        do {
+            try consumer.commit(offsets, synchronous: force)
+            for offset in offsets {
+                let key = PartitionKey(topic: offset.topic, partition: offset.partition)
+                let newlyCommitted = offset.offset.map { progress[key]?.markCommitted($0) ?? 0 } ?? 0
+                stats.committed.add(newlyCommitted, ordering: .relaxed)
+            }
+        } catch {
+            logger.warning("commit failed (the next commit covers these offsets): \(error)")
+        }
+    }
+
+    /// Waits for in-flight outputs (and due retries) until none remain or the timeout passes.
+    private func drain(timeout: Duration) {
+        guard let producer else { return }
+        let deadline = ContinuousClock.now + timeout
+        while (!inFlight.isEmpty || !retryQueue.isEmpty) && ContinuousClock.now < deadline && mode != .crash {
+            producer.poll(timeoutMs: 20)
+            produceDueRetries()
+        }
+        if !inFlight.isEmpty || !retryQueue.isEmpty {
+            logger.warning("stopping with \(inFlight.count + retryQueue.count) outputs unacknowledged; their inputs stay uncommitted and will be redelivered")
+        }
+    }
+
+    private func handleRebalance(_ event: RebalanceEvent) {
+        switch event {
+        case .assigned(let partitions):
+            assignedCount.store(partitions.count, ordering: .relaxed)
+            logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: ","))"])
+        case .revoked(let partitions):
+            logger.info("partitions revoked; draining and committing", metadata: ["partitions": "\(partitions.count)"])
+            if mode != .crash {
+                drain(timeout: options.drainTimeout)
+                commitIfDue(force: true)
+            }
+            for partition in partitions {
+                let key = PartitionKey(topic: partition.topic, partition: partition.partition)
+                progress[key] = nil
+                generations[key, default: 0] += 1
+            }
+            assignedCount.store(0, ordering: .relaxed)
+            paused = false
+        }
+    }
+
+    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

@@ -1,0 +1,41 @@
+import Synchronization
+
+/// Live counters of one connector, written by its runtime thread and read by anyone
+/// (CLI summary, status, metrics).
+public final class ConnectorStats: Sendable {
+    /// Input records consumed.
+    let consumed = Atomic<Int>(0)
+    /// Input records fully handled (all outputs acknowledged).
+    let handled = Atomic<Int>(0)
+    /// Canonical/output records acknowledged by the brokers.
+    let produced = Atomic<Int>(0)
+    /// Input records whose DLQ record was acknowledged.
+    let deadLettered = Atomic<Int>(0)
+    /// Delivery attempts retried after a transient failure.
+    let retries = Atomic<Int>(0)
+    /// Input records covered by committed offsets.
+    let committed = Atomic<Int>(0)
+    /// Outputs awaiting acknowledgement right now.
+    let inFlight = Atomic<Int>(0)
+
+    public init() {}
+
+    public var snapshot: Snapshot {
+        Snapshot(
+            consumed: consumed.load(ordering: .relaxed), handled: handled.load(ordering: .relaxed),
+            produced: produced.load(ordering: .relaxed), deadLettered: deadLettered.load(ordering: .relaxed),
+            retries: retries.load(ordering: .relaxed), committed: committed.load(ordering: .relaxed),
+            inFlight: inFlight.load(ordering: .relaxed))
+    }
+
+    /// A copy of the counters at one moment.
+    public struct Snapshot: Sendable, Equatable, Codable {
+        public var consumed: Int
+        public var handled: Int
+        public var produced: Int
+        public var deadLettered: Int
+        public var retries: Int
+        public var committed: Int
+        public var inFlight: Int
+    }
+}

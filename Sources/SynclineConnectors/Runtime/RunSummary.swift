@@ -1,0 +1,26 @@
+import Foundation
+
+/// The one-line JSON summary `syncline run --exit-after N` prints on exit.
+public struct RunSummary: Sendable, Codable, Equatable {
+    public var connector: String
+    public var recordsIn: Int
+    public var recordsOut: Int
+    public var dlq: Int
+    public var retries: Int
+    public var committed: Int
+    public var seconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case connector
+        case recordsIn = "records_in"
+        case recordsOut = "records_out"
+        case dlq, retries, committed, seconds
+    }
+
+    public var jsonLine: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

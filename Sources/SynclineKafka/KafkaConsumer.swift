@@ -1,0 +1,95 @@
+public import Logging
+public import SynclineCore
+import Synchronization
+
+/// A consumer-group member with manual offset management: nothing is committed automatically and
+/// no offset is stored implicitly. Blocking calls (`poll`, synchronous `commit`, `close`) belong on
+/// a dedicated thread, never on Swift's cooperative pool.
+public final class KafkaConsumer: @unchecked Sendable {
+    private let core: RDKafkaConsumerCore
+    private let closed = Atomic<Bool>(false)
+    public let groupID: String
+
+    /// Consumer settings Syncline always applies (callers may override through `config`).
+    public static let defaults: [String: String] = [
+        "enable.auto.commit": "false",
+        "enable.auto.offset.store": "false",
+        "auto.offset.reset": "earliest",
+        "queued.max.messages.kbytes": "16384",
+        "fetch.wait.max.ms": "50",
+        "session.timeout.ms": "10000",
+        "heartbeat.interval.ms": "1000",
+        "max.poll.interval.ms": "300000",
+    ]
+
+    /// - Parameter onRebalance: called on the polling thread before librdkafka applies an assignment
+    ///   change; for `.revoked`, finish and commit those partitions' records before returning.
+    public init(
+        config: KafkaConfig, groupID: String, logger: Logger,
+        onRebalance: @escaping @Sendable (RebalanceEvent) -> Void = { _ in }
+    ) throws(KafkaError) {
+        self.groupID = groupID
+        let merged = KafkaConfig(bootstrapServers: config.bootstrapServers, properties: Self.defaults)
+            .with(config.properties).with(["group.id": groupID])
+        let callbacks = RDKafkaCallbacks(logger: logger, onRebalance: onRebalance)
+        let handle = try RDKafkaHandle(kind: .consumer, config: merged, callbacks: callbacks)
+        do {
+            core = try RDKafkaConsumerCore(handle: handle)
+        } catch {
+            handle.destroy()
+            throw error
+        }
+    }
+
+    public func subscribe(_ topics: [String]) throws(KafkaError) { try core.subscribe(topics) }
+
+    /// Reads the given partitions directly, outside group management (for tools and tests).
+    public func assign(_ partitions: [TopicPartition]) throws(KafkaError) { try core.assign(partitions) }
+
+    /// Waits up to `timeoutMs` for up to `maxRecords` records. Consumer errors are passed to `onError`.
+    public func poll(maxRecords: Int, timeoutMs: Int32, onError: (KafkaError) -> Void = { _ in }) -> [InputRecord] {
+        var errors: [KafkaError] = []
+        let records = core.poll(max: maxRecords, timeoutMs: timeoutMs, errors: &errors)
+        errors.forEach(onError)
+        return records
+    }
+
+    /// Commits offsets (each the next offset to read).
+    public func commit(_ offsets: [TopicPartition], synchronous: Bool) throws(KafkaError) {
+        try core.commit(offsets, asynchronous: !synchronous)
+    }
+
+    /// The group's committed offsets for these partitions (offset nil when nothing is committed).
+    public func committed(_ partitions: [TopicPartition], timeoutMs: Int32 = 5_000) throws(KafkaError) -> [TopicPartition] {
+        try core.committed(partitions, timeoutMs: timeoutMs).map { partition in
+            var copy = partition
+            if let offset = copy.offset, offset < 0 { copy.offset = nil }
+            return copy
+        }
+    }
+
+    public func pause(_ partitions: [TopicPartition]) throws(KafkaError) { try core.pause(partitions) }
+    public func resume(_ partitions: [TopicPartition]) throws(KafkaError) { try core.resume(partitions) }
+    public var assignment: [TopicPartition] { core.assignment() }
+
+    /// Low and high watermark (end offset) of a partition, asked of the broker.
+    public func watermarks(topic: String, partition: Int32, timeoutMs: Int32 = 5_000) throws(KafkaError) -> (low: Int64, high: Int64) {
+        try core.watermarks(topic: topic, partition: partition, timeoutMs: timeoutMs)
+    }
+
+    /// Leaves the group cleanly (the rebalance handler sees the revocation) and destroys the client.
+    public func close() {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        core.close()
+    }
+
+    /// Destroys the client without leaving the group or committing: what a crash looks like.
+    public func abandon() {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        core.abandon()
+    }
+
+    deinit {
+        if !closed.load(ordering: .acquiring) { core.close() }
+    }
+}

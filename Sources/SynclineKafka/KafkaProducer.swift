@@ -1,0 +1,143 @@
+public import Logging
+public import SynclineCore
+import Foundation
+import Synchronization
+
+/// A Kafka producer with idempotence on. Two ways to use it: the connector runtime enqueues with
+/// `produce(_:token:)` and serves delivery reports itself with `poll(timeoutMs:)` on its own thread;
+/// other callers `await send(_:)` while a background thread serves the reports.
+public final class KafkaProducer: @unchecked Sendable {
+    private let core: RDKafkaProducerCore
+    private let waiters = Mutex<[UInt64: CheckedContinuation<DeliveryReport, any Error>]>([:])
+    private let nextAsyncToken = Atomic<UInt64>(1 << 62)
+    private let pollThread = Mutex<BackgroundPoller?>(nil)
+    private let closed = Atomic<Bool>(false)
+
+    /// Producer settings Syncline always applies (callers may override through `config`).
+    public static let defaults: [String: String] = [
+        "enable.idempotence": "true",
+        "acks": "all",
+        "linger.ms": "5",
+        "batch.num.messages": "10000",
+        "queue.buffering.max.messages": "100000",
+        "queue.buffering.max.kbytes": "65536",
+        "compression.type": "lz4",
+        "message.timeout.ms": "300000",
+    ]
+
+    /// - Parameter onDelivery: called for records sent with `produce(_:token:)`, on the thread that calls `poll`.
+    public init(
+        config: KafkaConfig, logger: Logger,
+        onDelivery: @escaping @Sendable (DeliveryReport) -> Void = { _ in }
+    ) throws(KafkaError) {
+        let box = DeliveryRouter(onDelivery: onDelivery)
+        let callbacks = RDKafkaCallbacks(logger: logger, onDelivery: { report in box.route(report) })
+        let merged = KafkaConfig(bootstrapServers: config.bootstrapServers, properties: Self.defaults).with(config.properties)
+        let handle = try RDKafkaHandle(kind: .producer, config: merged, callbacks: callbacks)
+        core = RDKafkaProducerCore(handle: handle)
+        box.producer = self
+    }
+
+    /// Enqueues a record without waiting; its delivery report arrives through `onDelivery` with `token`
+    /// (non-zero, below 2^62). Throws a retriable `QUEUE_FULL` when librdkafka's queue is full.
+    public func produce(_ record: OutputRecord, partition: Int32? = nil, token: UInt64) throws(KafkaError) {
+        try core.produce(record, partition: partition, token: token)
+    }
+
+    /// Serves delivery reports (blocking up to `timeoutMs`). Never call from Swift's cooperative pool
+    /// with a non-zero timeout.
+    @discardableResult
+    public func poll(timeoutMs: Int32) -> Int32 { core.poll(timeoutMs: timeoutMs) }
+
+    /// Records queued or in flight.
+    public var queueLength: Int32 { core.queueLength }
+
+    /// Blocks until every queued record is delivered or the timeout passes.
+    public func flush(timeoutMs: Int32) -> KafkaError? { core.flush(timeoutMs: timeoutMs) }
+
+    /// Starts a thread that serves delivery reports, needed for `send(_:)`.
+    public func startBackgroundPolling() {
+        pollThread.withLock { poller in
+            guard poller == nil else { return }
+            let started = BackgroundPoller { [core] in core.poll(timeoutMs: 50) }
+            poller = started
+        }
+    }
+
+    /// Produces one record and waits until the brokers acknowledge it (requires background polling).
+    /// Waits (never drops) while librdkafka's queue is full.
+    public func send(_ record: OutputRecord, partition: Int32? = nil) async throws -> DeliveryReport {
+        startBackgroundPolling()
+        let token = nextAsyncToken.add(1, ordering: .relaxed).newValue
+        let report = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<DeliveryReport, any Error>) in
+            waiters.withLock { $0[token] = continuation }
+            var attempt = 0
+            while true {
+                do throws(KafkaError) {
+                    try core.produce(record, partition: partition, token: token)
+                    return
+                } catch where error.name == "_QUEUE_FULL" && attempt < 10_000 {
+                    attempt += 1
+                    Thread.sleep(forTimeInterval: 0.001)
+                } catch {
+                    let waiter = waiters.withLock { $0.removeValue(forKey: token) }
+                    waiter?.resume(throwing: error)
+                    return
+                }
+            }
+        }
+        if let error = report.error { throw error }
+        return report
+    }
+
+    fileprivate func resumeWaiter(_ report: DeliveryReport) -> Bool {
+        guard report.token >= 1 << 62 else { return false }
+        let waiter = waiters.withLock { $0.removeValue(forKey: report.token) }
+        waiter?.resume(returning: report)
+        return waiter != nil
+    }
+
+    /// Flushes (up to `timeoutMs`), stops background polling and destroys the client.
+    public func close(flushTimeoutMs: Int32 = 10_000) {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        _ = core.flush(timeoutMs: flushTimeoutMs)
+        let poller = pollThread.withLock { poller -> BackgroundPoller? in
+            defer { poller = nil }
+            return poller
+        }
+        poller?.stop()
+        core.destroy()
+    }
+
+    /// Destroys the client dropping whatever is still queued: what a crash looks like.
+    public func abandon() {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        core.purge()
+        _ = core.poll(timeoutMs: 0)
+        let poller = pollThread.withLock { poller -> BackgroundPoller? in
+            defer { poller = nil }
+            return poller
+        }
+        poller?.stop()
+        core.destroy()
+    }
+
+    deinit {
+        if !closed.load(ordering: .acquiring) { close(flushTimeoutMs: 0) }
+    }
+}
+
+/// Routes each delivery report to an awaiting `send` or to the owner's handler.
+private final class DeliveryRouter: @unchecked Sendable {
+    weak var producer: KafkaProducer?
+    let onDelivery: @Sendable (DeliveryReport) -> Void
+
+    init(onDelivery: @escaping @Sendable (DeliveryReport) -> Void) {
+        self.onDelivery = onDelivery
+    }
+
+    func route(_ report: DeliveryReport) {
+        if producer?.resumeWaiter(report) == true { return }
+        onDelivery(report)
+    }
+}

@@ -1,0 +1,143 @@
+import CRdKafka
+import SynclineCore
+
+/// The librdkafka side of the consumer: subscription, batch polls, commits, pause/resume.
+final class RDKafkaConsumerCore: @unchecked Sendable {
+    let handle: RDKafkaHandle
+    private let queue: OpaquePointer
+    private var batch: [UnsafeMutablePointer<rd_kafka_message_t>?]
+
+    init(handle: RDKafkaHandle) throws(KafkaError) {
+        self.handle = handle
+        let err = rd_kafka_poll_set_consumer(handle.pointer)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw RDKafkaError.from(err) }
+        guard let queue = rd_kafka_queue_get_consumer(handle.pointer) else {
+            throw KafkaError.client("no consumer queue (is group.id set?)")
+        }
+        self.queue = queue
+        self.batch = []
+    }
+
+    func subscribe(_ topics: [String]) throws(KafkaError) {
+        let list = RDKafkaTopicPartitionList.make(topics.map { TopicPartition(topic: $0, partition: RD_KAFKA_PARTITION_UA) })
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_subscribe(handle.pointer, list)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw RDKafkaError.from(err) }
+    }
+
+    func assign(_ partitions: [TopicPartition]) throws(KafkaError) {
+        try RDKafkaTopicPartitionList.with(partitions) { list throws(KafkaError) in
+            let err = rd_kafka_assign(handle.pointer, list)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw RDKafkaError.from(err) }
+        }
+    }
+
+    /// Blocks up to `timeoutMs` for up to `max` records. Consumer errors other than
+    /// end-of-partition are returned separately. Serves rebalance callbacks.
+    func poll(max: Int, timeoutMs: Int32, errors: inout [KafkaError]) -> [InputRecord] {
+        if batch.count < max { batch = Array(repeating: nil, count: max) }
+        let count = batch.withUnsafeMutableBufferPointer { buffer in
+            rd_kafka_consume_batch_queue(queue, timeoutMs, buffer.baseAddress, max)
+        }
+        guard count > 0 else { return [] }
+        var records: [InputRecord] = []
+        records.reserveCapacity(count)
+        for index in 0..<count {
+            guard let message = batch[index] else { continue }
+            defer { rd_kafka_message_destroy(message) }
+            if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                if message.pointee.err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                    let text = rd_kafka_message_errstr(message).map { String(cString: $0) }
+                    errors.append(RDKafkaError.from(message.pointee.err, message: text))
+                }
+                continue
+            }
+            records.append(Self.record(message))
+        }
+        return records
+    }
+
+    static func record(_ message: UnsafeMutablePointer<rd_kafka_message_t>) -> InputRecord {
+        let m = message.pointee
+        let topic = m.rkt.flatMap { rd_kafka_topic_name($0) }.map { String(cString: $0) } ?? ""
+        let key = m.key.map { Array(UnsafeRawBufferPointer(start: $0, count: m.key_len)) }
+        let value = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) }
+        var headers: [RecordHeader] = []
+        var hdrs: OpaquePointer?
+        if rd_kafka_message_headers(message, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR, let hdrs {
+            var index = 0
+            var name: UnsafePointer<CChar>?
+            var pointer: UnsafeRawPointer?
+            var size = 0
+            while rd_kafka_header_get_all(hdrs, index, &name, &pointer, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                let headerName = name.map { String(cString: $0) } ?? ""
+                let headerValue = pointer.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }
+                headers.append(RecordHeader(name: headerName, value: headerValue))
+                index += 1
+            }
+        }
+        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let timestamp = rd_kafka_message_timestamp(message, &timestampType)
+        return InputRecord(
+            topic: topic, partition: m.partition, offset: m.offset, key: key, value: value, headers: headers,
+            timestampMs: timestamp >= 0 ? timestamp : nil)
+    }
+
+    func commit(_ offsets: [TopicPartition], asynchronous: Bool) throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        try RDKafkaTopicPartitionList.with(offsets) { list throws(KafkaError) in
+            let err = rd_kafka_commit(handle.pointer, list, asynchronous ? 1 : 0)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET { throw RDKafkaError.from(err) }
+        }
+    }
+
+    func committed(_ partitions: [TopicPartition], timeoutMs: Int32) throws(KafkaError) -> [TopicPartition] {
+        try RDKafkaTopicPartitionList.with(partitions) { list throws(KafkaError) in
+            let err = rd_kafka_committed(handle.pointer, list, timeoutMs)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw RDKafkaError.from(err) }
+            return RDKafkaTopicPartitionList.read(list)
+        }
+    }
+
+    func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
+        try RDKafkaTopicPartitionList.with(partitions) { list throws(KafkaError) in
+            let err = rd_kafka_pause_partitions(handle.pointer, list)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw RDKafkaError.from(err) }
+        }
+    }
+
+    func resume(_ partitions: [TopicPartition]) throws(KafkaError) {
+        try RDKafkaTopicPartitionList.with(partitions) { list throws(KafkaError) in
+            let err = rd_kafka_resume_partitions(handle.pointer, list)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw RDKafkaError.from(err) }
+        }
+    }
+
+    func assignment() -> [TopicPartition] {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        guard rd_kafka_assignment(handle.pointer, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        return RDKafkaTopicPartitionList.read(list)
+    }
+
+    func watermarks(topic: String, partition: Int32, timeoutMs: Int32) throws(KafkaError) -> (low: Int64, high: Int64) {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let err = rd_kafka_query_watermark_offsets(handle.pointer, topic, partition, &low, &high, timeoutMs)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw RDKafkaError.from(err) }
+        return (low, high)
+    }
+
+    /// Leaves the group (revoking partitions through the rebalance callback) and destroys the handle.
+    func close() {
+        rd_kafka_queue_destroy(queue)
+        _ = rd_kafka_consumer_close(handle.pointer)
+        handle.destroy()
+    }
+
+    /// Destroys the handle without leaving the group or committing: what a crash looks like to the brokers.
+    func abandon() {
+        rd_kafka_queue_destroy(queue)
+        handle.destroy(noConsumerClose: true)
+    }
+}

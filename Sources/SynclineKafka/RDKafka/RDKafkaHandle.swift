@@ -1,0 +1,126 @@
+import CRdKafka
+import Logging
+
+/// Owns one `rd_kafka_t` (producer or consumer) and the callback box librdkafka calls back into.
+/// All librdkafka pointer handling of the module lives in this folder.
+final class RDKafkaHandle: @unchecked Sendable {
+    enum Kind { case producer, consumer }
+
+    let pointer: OpaquePointer
+    let callbacks: RDKafkaCallbacks
+
+    init(kind: Kind, config: KafkaConfig, callbacks: RDKafkaCallbacks) throws(KafkaError) {
+        self.callbacks = callbacks
+        let conf = try RDKafkaHandle.makeConf(config)
+        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(callbacks).toOpaque())
+        rd_kafka_conf_set_log_cb(conf) { rk, level, facility, message in
+            guard let rk, let opaque = rd_kafka_opaque(rk) else { return }
+            let box = Unmanaged<RDKafkaCallbacks>.fromOpaque(opaque).takeUnretainedValue()
+            let facilityText = facility.map { String(cString: $0) } ?? ""
+            let text = message.map { String(cString: $0) } ?? ""
+            box.log(level: level, facility: facilityText, message: text)
+        }
+        rd_kafka_conf_set_error_cb(conf) { rk, err, reason, _ in
+            guard let rk, let opaque = rd_kafka_opaque(rk) else { return }
+            let box = Unmanaged<RDKafkaCallbacks>.fromOpaque(opaque).takeUnretainedValue()
+            box.clientError(RDKafkaError.from(rd_kafka_resp_err_t(rawValue: err), message: reason.map { String(cString: $0) }))
+        }
+        if kind == .producer {
+            rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
+                guard let message, let opaque else { return }
+                let box = Unmanaged<RDKafkaCallbacks>.fromOpaque(opaque).takeUnretainedValue()
+                box.delivered(RDKafkaHandle.report(message.pointee))
+            }
+        } else {
+            rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, opaque in
+                guard let rk else { return }
+                let box = opaque.map { Unmanaged<RDKafkaCallbacks>.fromOpaque($0).takeUnretainedValue() }
+                let list = partitions.map { RDKafkaTopicPartitionList.read($0) } ?? []
+                if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
+                    box?.rebalance(.assigned(list))
+                    rd_kafka_assign(rk, partitions)
+                } else {
+                    box?.rebalance(.revoked(list))
+                    rd_kafka_assign(rk, nil)
+                }
+            }
+        }
+        var errorText = [CChar](repeating: 0, count: 512)
+        let type = kind == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER
+        guard let rk = rd_kafka_new(type, conf, &errorText, errorText.count) else {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaError.client("cannot create the Kafka client: \(RDKafkaHandle.text(errorText))")
+        }
+        self.pointer = rk
+    }
+
+    /// Destroys the handle. Consumers should be closed first (`rd_kafka_consumer_close`).
+    func destroy(noConsumerClose: Bool = false) {
+        if noConsumerClose {
+            rd_kafka_destroy_flags(pointer, Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE))
+        } else {
+            rd_kafka_destroy(pointer)
+        }
+    }
+
+    static func makeConf(_ config: KafkaConfig) throws(KafkaError) -> OpaquePointer {
+        guard let conf = rd_kafka_conf_new() else { throw KafkaError.client("rd_kafka_conf_new failed") }
+        var errorText = [CChar](repeating: 0, count: 512)
+        for (key, value) in config.properties.sorted(by: { $0.key < $1.key }) {
+            let result = rd_kafka_conf_set(conf, key, value, &errorText, errorText.count)
+            if result != RD_KAFKA_CONF_OK {
+                rd_kafka_conf_destroy(conf)
+                throw KafkaError.client("invalid Kafka setting \(key): \(text(errorText))")
+            }
+        }
+        return conf
+    }
+
+    static func text(_ buffer: [CChar]) -> String {
+        buffer.withUnsafeBufferPointer { pointer in
+            pointer.baseAddress.map { String(cString: $0) } ?? ""
+        }
+    }
+
+    static func report(_ message: rd_kafka_message_t) -> DeliveryReport {
+        let token = UInt64(UInt(bitPattern: message._private))
+        let topic = message.rkt.flatMap { rd_kafka_topic_name($0) }.map { String(cString: $0) } ?? ""
+        let error = message.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : RDKafkaError.from(message.err)
+        return DeliveryReport(token: token, topic: topic, partition: message.partition, offset: message.offset, error: error)
+    }
+}
+
+/// Receives librdkafka's callbacks (on librdkafka's threads or the polling thread).
+final class RDKafkaCallbacks: @unchecked Sendable {
+    let logger: Logger
+    let onDelivery: @Sendable (DeliveryReport) -> Void
+    let onRebalance: @Sendable (RebalanceEvent) -> Void
+
+    init(
+        logger: Logger,
+        onDelivery: @escaping @Sendable (DeliveryReport) -> Void = { _ in },
+        onRebalance: @escaping @Sendable (RebalanceEvent) -> Void = { _ in }
+    ) {
+        self.logger = logger
+        self.onDelivery = onDelivery
+        self.onRebalance = onRebalance
+    }
+
+    func delivered(_ report: DeliveryReport) { onDelivery(report) }
+    func rebalance(_ event: RebalanceEvent) { onRebalance(event) }
+
+    func log(level: Int32, facility: String, message: String) {
+        let swiftLevel: Logger.Level
+        switch level {
+        case ...3: swiftLevel = .error
+        case 4: swiftLevel = .warning
+        case 5, 6: swiftLevel = .info
+        default: swiftLevel = .debug
+        }
+        logger.log(level: swiftLevel, "librdkafka \(facility): \(message)")
+    }
+
+    func clientError(_ error: KafkaError) {
+        logger.warning("Kafka client error \(error.name): \(error.message)")
+    }
+}

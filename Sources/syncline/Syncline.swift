@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `syncline` command line: the hub, one connector, the embedded broker and the tools around them.
+@main
+struct Syncline: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "syncline",
+        abstract: "Syncline — a message-driven integration hub for CRM data.",
+        subcommands: [UpCommand.self, RunCommand.self, BrokerCommand.self, TopicsCommand.self])
+}
