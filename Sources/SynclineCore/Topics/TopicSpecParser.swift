@@ -1,3 +1,5 @@
+import Yams
+
 /// Reads one topic file (`topics/*.yaml`) into a `TopicSpec`, reporting every malformed field.
 public enum TopicSpecParser {
     static let topLevelKeys: Set<String> = [
@@ -38,7 +40,11 @@ public enum TopicSpecParser {
                 if let value = entry.value.string(&problems) { config.append((entry.key, value)) }
             }
         }
-        let key = root["key"]?.string(&problems)
+        var key = root["key"]?.string(&problems)
+        if let keyNode = root["key"], key?.isEmpty == true || isNull(keyNode) {
+            problems.append(keyNode.problem("key is empty: name the schema field that keys the records"))
+            key = nil
+        }
         var format = PayloadFormat.json
         if let node = root["format"], let text = node.string(&problems) {
             if let value = PayloadFormat(rawValue: text) {
@@ -83,7 +89,17 @@ public enum TopicSpecParser {
             var field = FieldSchema(name: fieldName, type: type)
             field.required = spec["required"]?.bool(&problems) ?? false
             field.description = spec["description"]?.string(&problems)
-            field.values = spec["values"]?.strings(&problems)
+            if let valuesNode = spec["values"], !isNull(valuesNode) {
+                let values = valuesNode.strings(&problems) ?? []
+                field.values = values
+                var seenValues = Set<String>()
+                for value in values where !seenValues.insert(value).inserted {
+                    problems.append(valuesNode.problem("enum value '\(value)' of field '\(fieldName)' is listed twice"))
+                }
+                if values.contains("") {
+                    problems.append(valuesNode.problem("field '\(fieldName)' lists an empty value"))
+                }
+            }
             if let scaleNode = spec["scale"], let scale = scaleNode.int(&problems) {
                 if !(0...18).contains(scale) { problems.append(scaleNode.problem("scale must be 0…18, found \(scale)")) }
                 field.scale = scale
@@ -101,5 +117,11 @@ public enum TopicSpecParser {
             fields.append(field)
         }
         return fields
+    }
+
+    /// A plain YAML null (`key:` with nothing after it, `~`, `null`): treated as absent, not as the text "".
+    static func isNull(_ node: ConfigNode) -> Bool {
+        guard case .scalar(let scalar) = node.node, scalar.style == .plain else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 }
