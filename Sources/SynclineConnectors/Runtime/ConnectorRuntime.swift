@@ -54,6 +54,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
     private var nextToken: UInt64 = 1
     private var paused = false
     private var lastCommit = ContinuousClock.now
+    private var firstRecordAt: ContinuousClock.Instant?
 
     public init(spec: ConnectorSpec, pipeline: RecordPipeline, options: Options, logger: Logger) {
         self.spec = spec
@@ -116,7 +117,10 @@ public final class ConnectorRuntime: @unchecked Sendable {
             let records = consumer.poll(maxRecords: paused ? 1 : spec.tuning.batchSize, timeoutMs: paused ? 10 : 100) { error in
                 logger.warning("consumer error \(error.name): \(error.message)")
             }
-            if !records.isEmpty { process(records) }
+            if !records.isEmpty {
+                if firstRecordAt == nil { firstRecordAt = .now }
+                process(records)
+            }
             producer.poll(timeoutMs: 0)
             produceDueRetries()
             commitIfDue(force: false)
@@ -143,7 +147,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
         let summary = RunSummary(
             connector: spec.name, recordsIn: snapshot.consumed, recordsOut: snapshot.produced, dlq: snapshot.deadLettered,
             retries: snapshot.retries, committed: snapshot.committed,
-            seconds: Double((ContinuousClock.now - started) / .milliseconds(1)) / 1000)
+            seconds: Self.seconds(since: started),
+            activeSeconds: firstRecordAt.map { Self.seconds(since: $0) } ?? 0)
         finalSummary.withLock { $0 = summary }
         return summary
     }
@@ -343,6 +348,10 @@ public final class ConnectorRuntime: @unchecked Sendable {
             assignedCount.store(0, ordering: .relaxed)
             paused = false
         }
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        Double((ContinuousClock.now - start) / .microseconds(1)) / 1_000_000
     }
 
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }

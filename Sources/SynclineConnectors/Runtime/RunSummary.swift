@@ -9,12 +9,15 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var retries: Int
     public var committed: Int
     public var seconds: Double
+    /// From the first consumed record to the end of the run (excludes start-up and the group join).
+    public var activeSeconds: Double
 
     enum CodingKeys: String, CodingKey {
         case connector
         case recordsIn = "records_in"
         case recordsOut = "records_out"
         case dlq, retries, committed, seconds
+        case activeSeconds = "active_seconds"
     }
 
     public var jsonLine: String {
