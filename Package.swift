@@ -82,5 +82,10 @@ let package = Package(
             dependencies: ["SynclineConnectors", "SynclineKafka", "SynclineCore", "SynclineHub"],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "SynclineHubTests",
+            dependencies: ["SynclineHub", "SynclineKafka", "SynclineCore", "syncline"],
+            swiftSettings: strict
+        ),
     ]
 )

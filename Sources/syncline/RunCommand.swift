@@ -50,7 +50,10 @@ struct RunCommand: AsyncParsableCommand {
             spec: spec, pipeline: pipeline,
             options: .init(kafka: kafka, groupID: group ?? "syncline.\(spec.name)", exitAfter: exitAfter), logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: ConnectorService(runtime: runtime))],
+            services: [.init(
+                service: ConnectorService(runtime: runtime),
+                successTerminationBehavior: .gracefullyShutdownGroup,
+                failureTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         if let summary = runtime.summary { Terminal.say(summary.jsonLine) }

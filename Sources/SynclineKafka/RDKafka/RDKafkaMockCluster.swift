@@ -9,8 +9,8 @@ final class RDKafkaMockCluster: @unchecked Sendable {
 
     init(brokers: Int, logger: Logger) throws(KafkaError) {
         // The mock cluster needs an rd_kafka_t for its bookkeeping; a bare producer serves.
-        let config = KafkaConfig(bootstrapServers: "", properties: ["client.id": "syncline-embedded-cluster"])
-            .with(["bootstrap.servers": "127.0.0.1:1"])
+        var config = KafkaConfig(bootstrapServers: "", properties: ["client.id": "syncline-embedded-cluster"])
+        config["bootstrap.servers"] = nil
         owner = try RDKafkaHandle(kind: .producer, config: config, callbacks: RDKafkaCallbacks(logger: logger))
         guard let cluster = rd_kafka_mock_cluster_new(owner.pointer, Int32(brokers)) else {
             owner.destroy()
