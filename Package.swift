@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -41,6 +42,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "SynclineStore",
+            dependencies: [
+                "SynclineCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "SynclineConnectors",
             dependencies: [
                 "SynclineCore",
@@ -54,6 +63,7 @@ let package = Package(
             name: "SynclineHub",
             dependencies: [
                 "SynclineCore",
+                "SynclineStore",
                 "SynclineKafka",
                 "SynclineConnectors",
                 .product(name: "Logging", package: "swift-log"),
@@ -77,6 +87,7 @@ let package = Package(
         ),
         .testTarget(name: "SynclineCoreTests", dependencies: ["SynclineCore"], swiftSettings: strict),
         .testTarget(name: "SynclineKafkaTests", dependencies: ["SynclineKafka"], swiftSettings: strict),
+        .testTarget(name: "SynclineStoreTests", dependencies: ["SynclineStore", "SynclineCore"], swiftSettings: strict),
         .testTarget(
             name: "SynclineConnectorsTests",
             dependencies: ["SynclineConnectors", "SynclineKafka", "SynclineCore", "SynclineHub"],

@@ -19,16 +19,23 @@ public final class ConnectorRuntime: @unchecked Sendable {
         public var drainTimeout: Duration
         /// Back-off for re-producing after a transient delivery failure.
         public var retry: RetryPolicy
+        /// Receives what the connector did, once per loop turn (metrics, ledger).
+        public var observer: any ConnectorObserver
+        /// How far ahead of the hub's clock a source time may be before it counts as clock skew.
+        public var skewToleranceMs: Int64
 
         public init(
             kafka: KafkaConfig, groupID: String, exitAfter: Int? = nil, drainTimeout: Duration = .seconds(30),
-            retry: RetryPolicy = RetryPolicy()
+            retry: RetryPolicy = RetryPolicy(), observer: any ConnectorObserver = IgnoringObserver(),
+            skewToleranceMs: Int64 = 5_000
         ) {
             self.kafka = kafka
             self.groupID = groupID
             self.exitAfter = exitAfter
             self.drainTimeout = drainTimeout
             self.retry = retry
+            self.observer = observer
+            self.skewToleranceMs = skewToleranceMs
         }
     }
 
@@ -55,6 +62,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
     private var paused = false
     private var lastCommit = ContinuousClock.now
     private var firstRecordAt: ContinuousClock.Instant?
+    private var activity: ConnectorActivity
+    private let tracker: LatencyTracker
 
     public init(spec: ConnectorSpec, pipeline: RecordPipeline, options: Options, logger: Logger) {
         self.spec = spec
@@ -64,6 +73,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
         logger[metadataKey: "connector"] = "\(spec.name)"
         self.logger = logger
         self.stamper = LineageStamper(connector: spec.name, mappingVersion: spec.mappingVersion, sloSeconds: spec.sloSeconds)
+        self.tracker = LatencyTracker(sloMs: Int64(spec.sloSeconds * 1000), skewToleranceMs: options.skewToleranceMs)
+        self.activity = ConnectorActivity(connector: spec.name, atMs: Self.nowMs())
     }
 
     /// The summary of the last finished run, if any.
@@ -124,6 +135,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
             producer.poll(timeoutMs: 0)
             produceDueRetries()
             commitIfDue(force: false)
+            publishActivity()
             if let exitAfter = options.exitAfter, stats.handled.load(ordering: .relaxed) >= exitAfter {
                 commitIfDue(force: true)
                 if stats.committed.load(ordering: .relaxed) >= exitAfter { break }
@@ -139,6 +151,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
             commitIfDue(force: true)
             consumer.close()
             producer.close(flushTimeoutMs: 5_000)
+            publishActivity()
             logger.info("connector stopped", metadata: ["committed": "\(stats.committed.load(ordering: .relaxed))"])
         }
         self.consumer = nil
@@ -159,26 +172,38 @@ public final class ConnectorRuntime: @unchecked Sendable {
         let consumeMs = Self.nowMs()
         stats.consumed.add(records.count, ordering: .relaxed)
         for record in records {
+            activity.consumed[record.topic, default: 0] += 1
             let key = PartitionKey(topic: record.topic, partition: record.partition)
             let generation = generations[key, default: 0]
-            var outputs: [(OutputRecord, Bool)] = []
+            var items: [InFlightOutput] = []
             switch pipeline.run(record) {
             case .success(let context):
                 let route = context.routes.count == 1 ? context.routes.first : context.routes.joined(separator: ",")
-                outputs = context.outputs.map { (stamper.stamp($0, context: context, route: route, consumeMs: consumeMs, nowMs: consumeMs), false) }
+                let timing = RecordTiming(
+                    sourceMs: context.sourceTimeMs, sourceProblem: context.sourceTimeProblem, consumeMs: consumeMs,
+                    eventID: context.eventID)
+                for (index, output) in context.outputs.enumerated() {
+                    let stamped = stamper.stamp(output, context: context, route: route, consumeMs: consumeMs, nowMs: consumeMs)
+                    items.append(InFlightOutput(
+                        partitionKey: key, generation: generation, seq: 0, input: record, output: stamped, kind: .output,
+                        primary: index == 0, attempts: 1, timing: timing))
+                }
             case .failure(let rejection):
-                outputs = [(deadLetter(record, rejection, attempts: 1, firstFailedAtMs: consumeMs), true)]
                 logger.debug("record rejected: \(rejection)", metadata: ["offset": "\(record.coordinates)"])
+                let timing = RecordTiming(sourceMs: nil, sourceProblem: nil, consumeMs: consumeMs, eventID: nil)
+                items.append(InFlightOutput(
+                    partitionKey: key, generation: generation, seq: 0, input: record,
+                    output: deadLetter(record, rejection, attempts: 1, firstFailedAtMs: consumeMs), kind: .deadLetter,
+                    primary: false, attempts: 1, firstFailedAtMs: consumeMs, timing: timing, rejection: rejection))
             }
-            let seq = progress[key, default: PartitionProgress()].begin(offset: record.offset, outputs: outputs.count)
-            if outputs.isEmpty {
+            let seq = progress[key, default: PartitionProgress()].begin(offset: record.offset, outputs: items.count)
+            if items.isEmpty {
                 let done = progress[key]?.advance() ?? 0
                 stats.handled.add(done, ordering: .relaxed)
             }
-            for (output, isDeadLetter) in outputs {
-                send(InFlightOutput(
-                    partitionKey: key, generation: generation, seq: seq, input: record, output: output,
-                    isDeadLetter: isDeadLetter, attempts: 1, firstFailedAtMs: isDeadLetter ? consumeMs : nil, dueAt: nil))
+            for var item in items {
+                item.seq = seq
+                send(item)
             }
         }
     }
@@ -215,17 +240,12 @@ public final class ConnectorRuntime: @unchecked Sendable {
         guard var item = inFlight.removeValue(forKey: report.token) else { return }
         stats.inFlight.subtract(1, ordering: .relaxed)
         guard let error = report.error else {
-            if item.isDeadLetter {
-                stats.deadLettered.add(1, ordering: .relaxed)
-            } else {
-                stats.produced.add(1, ordering: .relaxed)
-            }
-            acknowledge(item)
+            delivered(item, report: report)
             return
         }
         if mode == .crash { return }
         let now = Self.nowMs()
-        if error.isPermanentForRecord && !item.isDeadLetter {
+        if error.isPermanentForRecord && item.kind == .output {
             logger.warning("brokers refused an output for good; sending the input to the DLQ", metadata: [
                 "error": "\(error.name)", "offset": "\(item.input.coordinates)", "topic": "\(item.output.topic)",
             ])
@@ -233,7 +253,9 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 stage: .produce, code: "produce_rejected", field: nil,
                 message: "the brokers refused the output for \(item.output.topic): \(error.name) \(error.message)")
             item.output = deadLetter(item.input, rejection, attempts: item.attempts, firstFailedAtMs: item.firstFailedAtMs ?? now)
-            item.isDeadLetter = true
+            item.kind = .deadLetter
+            item.primary = false
+            item.rejection = rejection
             item.attempts = 1
             send(item)
             return
@@ -243,11 +265,73 @@ public final class ConnectorRuntime: @unchecked Sendable {
         item.firstFailedAtMs = item.firstFailedAtMs ?? now
         item.dueAt = ContinuousClock.now + options.retry.delay(attempt: item.attempts - 1)
         stats.retries.add(1, ordering: .relaxed)
+        activity.retries += 1
         logger.warning("delivery failed, will retry", metadata: [
             "error": "\(error.name)", "attempt": "\(item.attempts)", "offset": "\(item.input.coordinates)",
         ])
         retryQueue.append(item)
         stats.inFlight.add(1, ordering: .relaxed)
+    }
+
+    /// An output was acknowledged: count it, time it, and move the partition's progress on.
+    private func delivered(_ item: InFlightOutput, report: DeliveryReport) {
+        switch item.kind {
+        case .deadLetter:
+            stats.deadLettered.add(1, ordering: .relaxed)
+            if let rejection = item.rejection {
+                activity.rejected[.init(stage: rejection.stage, code: rejection.code), default: 0] += 1
+                activity.deadLetters.append(DeadLetterNotice(
+                    connector: spec.name, rejection: rejection, sourceTopic: item.input.topic,
+                    sourcePartition: item.input.partition, sourceOffset: item.input.offset, dlqTopic: report.topic,
+                    dlqPartition: report.partition, dlqOffset: report.offset, mappingVersion: spec.mappingVersion,
+                    eventID: item.timing.eventID, failedAtMs: item.firstFailedAtMs ?? item.timing.consumeMs))
+            }
+        case .latencyObservation:
+            break
+        case .output:
+            stats.produced.add(1, ordering: .relaxed)
+            activity.produced[report.topic, default: 0] += 1
+            if item.primary { observeLatency(item, outputTopic: report.topic) }
+        }
+        acknowledge(item)
+    }
+
+    private func observeLatency(_ item: InFlightOutput, outputTopic: String) {
+        let verdict = tracker.observe(
+            sourceMs: item.timing.sourceMs, unknownReason: item.timing.sourceProblem, brokerMs: item.input.timestampMs,
+            consumeMs: item.timing.consumeMs, ackMs: Self.nowMs())
+        switch verdict {
+        case .unknownSource(let reason):
+            activity.unknownSource[reason, default: 0] += 1
+        case .clockSkew:
+            activity.skewed += 1
+        case .observed(let observation):
+            activity.observations.append(observation)
+            guard observation.delayed else { return }
+            let delayed = DelayedRecord(
+                connector: spec.name, eventID: item.timing.eventID ?? item.input.coordinates, sourceTopic: item.input.topic,
+                sourcePartition: item.input.partition, sourceOffset: item.input.offset, outputTopic: outputTopic,
+                observation: observation, mappingVersion: spec.mappingVersion)
+            activity.delayed.append(delayed)
+            // The observation is one more output of this input: the offset waits for it too.
+            guard generations[item.partitionKey, default: 0] == item.generation else { return }
+            progress[item.partitionKey]?.expect(seq: item.seq, more: 1)
+            var observationItem = item
+            observationItem.kind = .latencyObservation
+            observationItem.primary = false
+            observationItem.output = OutputRecord(
+                topic: TopicNames.latency, key: Array(delayed.eventID.utf8),
+                value: LatencyRecordEncoder.encode(delayed, sloMs: tracker.sloMs),
+                headers: [RecordHeader(HeaderNames.connector, spec.name)])
+            send(observationItem)
+        }
+    }
+
+    /// Hands the turn's activity to the observer (metrics, ledger) and starts a new one.
+    private func publishActivity() {
+        guard !activity.isEmpty else { return }
+        options.observer.record(activity)
+        activity = ConnectorActivity(connector: spec.name, atMs: Self.nowMs())
     }
 
     private func produceDueRetries() {
@@ -310,6 +394,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 let key = PartitionKey(topic: offset.topic, partition: offset.partition)
                 let newlyCommitted = offset.offset.map { progress[key]?.markCommitted($0) ?? 0 } ?? 0
                 stats.committed.add(newlyCommitted, ordering: .relaxed)
+                activity.committed += newlyCommitted
             }
         } catch {
             logger.warning("commit failed (the next commit covers these offsets): \(error)")

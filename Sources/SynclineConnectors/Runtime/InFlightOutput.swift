@@ -3,15 +3,32 @@ import SynclineCore
 /// One produced record awaiting its delivery report, with what is needed to retry it or, if the
 /// brokers refuse it for good, to send its input to the DLQ instead.
 struct InFlightOutput {
+    enum Kind { case output, deadLetter, latencyObservation }
+
     var partitionKey: PartitionKey
     var generation: Int
     var seq: Int
     var input: InputRecord
     var output: OutputRecord
-    var isDeadLetter: Bool
+    var kind: Kind
+    /// The first output of a successfully mapped input: its acknowledgement times the record.
+    var primary: Bool
     var attempts: Int
     var firstFailedAtMs: Int64?
     var dueAt: ContinuousClock.Instant?
+    /// Timing and identity of the input, for the latency tracker and the DLQ index.
+    var timing: RecordTiming
+    var rejection: Rejection?
+
+    var isDeadLetter: Bool { kind == .deadLetter }
+}
+
+/// When an input happened and was consumed, and its event id.
+struct RecordTiming {
+    var sourceMs: Int64?
+    var sourceProblem: String?
+    var consumeMs: Int64
+    var eventID: String?
 }
 
 /// An input partition as the runtime keys its progress.

@@ -29,6 +29,13 @@ struct PartitionProgress {
         return advance()
     }
 
+    /// Record `seq` will produce `more` outputs than announced (e.g. a latency observation).
+    mutating func expect(seq: Int, more: Int) {
+        let index = seq - baseSeq
+        guard index >= head, index < remaining.count else { return }
+        remaining[index] += more
+    }
+
     /// Moves past records with nothing left to wait for (also records that had no outputs).
     mutating func advance() -> Int {
         var completed = 0

@@ -43,7 +43,7 @@ public struct ConnectorSpec: Sendable {
     /// Every topic this connector may write to.
     public var outputTopics: [String] {
         var seen = Set<String>()
-        return (routes.map(\.topic) + [dlqTopic]).filter { seen.insert($0).inserted }
+        return (routes.map(\.topic) + [dlqTopic, TopicNames.latency]).filter { seen.insert($0).inserted }
     }
 }
 

@@ -1,0 +1,41 @@
+/// What one connector did during one turn of its loop, handed to observers (metrics, ledger) in
+/// one piece so the hot path pays for one call per batch, not per record.
+public struct ConnectorActivity: Sendable {
+    public struct RejectionKey: Hashable, Sendable {
+        public var stage: ErrorStage
+        public var code: String
+
+        public init(stage: ErrorStage, code: String) {
+            self.stage = stage
+            self.code = code
+        }
+    }
+
+    public var connector: String
+    public var atMs: Int64
+    /// Input records consumed, by input topic.
+    public var consumed: [String: Int] = [:]
+    /// Outputs acknowledged, by output topic (DLQ records not included).
+    public var produced: [String: Int] = [:]
+    /// Inputs whose DLQ record was acknowledged, by stage and code.
+    public var rejected: [RejectionKey: Int] = [:]
+    public var deadLetters: [DeadLetterNotice] = []
+    /// Every latency observation (for the histograms).
+    public var observations: [LatencyObservation] = []
+    public var delayed: [DelayedRecord] = []
+    public var skewed = 0
+    /// Records without a usable source time, by reason.
+    public var unknownSource: [String: Int] = [:]
+    public var retries = 0
+    public var committed = 0
+
+    public init(connector: String, atMs: Int64) {
+        self.connector = connector
+        self.atMs = atMs
+    }
+
+    public var isEmpty: Bool {
+        consumed.isEmpty && produced.isEmpty && rejected.isEmpty && observations.isEmpty && skewed == 0
+            && unknownSource.isEmpty && retries == 0 && committed == 0
+    }
+}

@@ -1,0 +1,61 @@
+/// Every Prometheus metric the hub exports, in one place, so `ops/` dashboards and alert rules
+/// can be checked against them (a test does). Names carry the `syncline_` prefix and their unit.
+public enum MetricNames {
+    // Record flow — labels: connector, topic (input or output topic)
+    public static let recordsConsumed = "syncline_records_consumed_total"
+    public static let recordsProduced = "syncline_records_produced_total"
+    /// labels: connector, stage, code
+    public static let recordsRejected = "syncline_records_rejected_total"
+    /// labels: connector, topic (the DLQ topic)
+    public static let dlqRecords = "syncline_dlq_records_total"
+    /// labels: connector
+    public static let deliveryRetries = "syncline_delivery_retries_total"
+    public static let committedRecords = "syncline_committed_records_total"
+    public static let inFlightRecords = "syncline_in_flight_records"
+    public static let assignedPartitions = "syncline_assigned_partitions"
+
+    // Latency — labels: connector
+    /// End-to-end delay: acknowledgement time − upstream source time.
+    public static let endToEndDelay = "syncline_end_to_end_delay_seconds"
+    /// Attribution: broker timestamp − source time.
+    public static let upstreamDelay = "syncline_upstream_delay_seconds"
+    /// Attribution: consume time − broker timestamp.
+    public static let queueDelay = "syncline_hub_queue_delay_seconds"
+    /// Attribution: acknowledgement time − consume time.
+    public static let processingDelay = "syncline_processing_delay_seconds"
+    public static let recordsDelayed = "syncline_records_delayed_total"
+    public static let clockSkew = "syncline_clock_skew_total"
+    /// labels: connector, reason (missing | unparseable)
+    public static let sourceTimeUnknown = "syncline_source_time_unknown_total"
+
+    // Resilience — labels: connector, sink
+    /// 0 closed, 1 half-open, 2 open.
+    public static let breakerState = "syncline_breaker_state"
+    public static let breakerTransitions = "syncline_breaker_transitions_total"
+    /// labels: connector, key
+    public static let rateLimitThrottled = "syncline_rate_limit_throttled_total"
+
+    // Lag — labels: connector, topic, partition
+    public static let consumerLagRecords = "syncline_consumer_lag_records"
+    public static let consumerLagSeconds = "syncline_consumer_lag_seconds"
+
+    // Ledger
+    public static let ledgerWriteErrors = "syncline_ledger_write_errors_total"
+
+    // Field completeness — labels: connector, field
+    public static let fieldEmpty = "syncline_field_empty_total"
+    public static let fieldSeen = "syncline_field_seen_total"
+
+    /// Buckets of the end-to-end delay histogram, seconds (SPEC §8).
+    public static let delayBuckets: [Double] = [1, 5, 15, 30, 60, 90, 120, 300, 600]
+    /// Buckets of the attribution histograms, seconds.
+    public static let attributionBuckets: [Double] = [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 30, 60, 90, 120, 300, 600]
+
+    /// Every metric name above.
+    public static let all: [String] = [
+        recordsConsumed, recordsProduced, recordsRejected, dlqRecords, deliveryRetries, committedRecords,
+        inFlightRecords, assignedPartitions, endToEndDelay, upstreamDelay, queueDelay, processingDelay,
+        recordsDelayed, clockSkew, sourceTimeUnknown, breakerState, breakerTransitions, rateLimitThrottled,
+        consumerLagRecords, consumerLagSeconds, ledgerWriteErrors, fieldEmpty, fieldSeen,
+    ]
+}

@@ -1,0 +1,59 @@
+public import GRDB
+public import SynclineCore
+
+/// The ledger's index of one DLQ record: why it was rejected and where both the input and its
+/// DLQ copy are, so `dlq list` can answer without reading the topic.
+public struct DeadLetterEntry: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "dead_letters"
+
+    public var id: Int64?
+    public var connector: String
+    public var stage: String
+    public var code: String
+    public var field: String?
+    public var rule: String?
+    public var message: String
+    public var sourceTopic: String
+    public var sourcePartition: Int
+    public var sourceOffset: Int64
+    public var dlqTopic: String
+    public var dlqPartition: Int
+    public var dlqOffset: Int64
+    public var mappingVersion: String
+    public var eventID: String?
+    public var failedAtMs: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case id, connector, stage, code, field, rule, message
+        case sourceTopic = "source_topic"
+        case sourcePartition = "source_partition"
+        case sourceOffset = "source_offset"
+        case dlqTopic = "dlq_topic"
+        case dlqPartition = "dlq_partition"
+        case dlqOffset = "dlq_offset"
+        case mappingVersion = "mapping_version"
+        case eventID = "event_id"
+        case failedAtMs = "failed_at_ms"
+    }
+
+    public init(_ notice: DeadLetterNotice) {
+        id = nil
+        connector = notice.connector
+        stage = notice.rejection.stage.rawValue
+        code = notice.rejection.code
+        field = notice.rejection.field
+        rule = notice.rejection.rule
+        message = notice.rejection.message
+        sourceTopic = notice.sourceTopic
+        sourcePartition = Int(notice.sourcePartition)
+        sourceOffset = notice.sourceOffset
+        dlqTopic = notice.dlqTopic
+        dlqPartition = Int(notice.dlqPartition)
+        dlqOffset = notice.dlqOffset
+        mappingVersion = notice.mappingVersion
+        eventID = notice.eventID
+        failedAtMs = notice.failedAtMs
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

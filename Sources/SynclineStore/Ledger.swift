@@ -1,0 +1,150 @@
+public import Foundation
+public import GRDB
+public import SynclineCore
+
+/// The hub's SQLite ledger (one file, WAL): per-minute counts per connector, delayed-record
+/// samples, the DLQ index and every deployed mapping version. Owns the database writer; every
+/// write is named by its intent. Created with owner-only permissions.
+public final class Ledger: Sendable {
+    public let writer: any DatabaseWriter
+
+    /// Opens (creating and migrating) the ledger at `path`.
+    public init(path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        writer = pool
+        try LedgerMigrations.migrator.migrate(pool)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    }
+
+    /// An in-memory ledger is deliberately not offered: tests use a real file.
+    public static func path(inStateDirectory directory: URL) -> String {
+        directory.appendingPathComponent("ledger.sqlite").path
+    }
+
+    // MARK: - Writes, named by intent
+
+    /// Adds one batch of connector activity: minute counts, delayed samples and DLQ index rows,
+    /// in one transaction.
+    public func recordActivity(_ batch: [ConnectorActivity]) throws {
+        try writer.write { db in
+            for activity in batch {
+                let minute = activity.atMs / 60_000
+                let consumed = activity.consumed.values.reduce(0, +)
+                let produced = activity.produced.values.reduce(0, +)
+                let rejected = activity.rejected.values.reduce(0, +)
+                let delayed = activity.delayed.count
+                if consumed + produced + rejected + delayed + activity.skewed > 0 {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO minute_counts (connector, minute, consumed, produced, rejected, delayed, skewed)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT(connector, minute) DO UPDATE SET
+                              consumed = consumed + excluded.consumed, produced = produced + excluded.produced,
+                              rejected = rejected + excluded.rejected, delayed = delayed + excluded.delayed,
+                              skewed = skewed + excluded.skewed
+                            """,
+                        arguments: [activity.connector, minute, consumed, produced, rejected, delayed, activity.skewed])
+                }
+                for record in activity.delayed {
+                    var row = DelayedSample(record)
+                    try row.insert(db)
+                }
+                for notice in activity.deadLetters {
+                    var row = DeadLetterEntry(notice)
+                    try row.insert(db)
+                }
+            }
+        }
+    }
+
+    /// Records that a mapping version was deployed (first and latest deployment times kept).
+    public func recordMappingDeployed(connector: String, version: String, file: String, content: String, atMs: Int64) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO mapping_versions (connector, version, file, content, first_deployed_ms, last_deployed_ms)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(connector, version) DO UPDATE SET last_deployed_ms = excluded.last_deployed_ms
+                    """,
+                arguments: [connector, version, file, content, atMs, atMs])
+        }
+    }
+
+    /// Deletes rows older than the retention (default 7 days).
+    public func expireRows(olderThanMs cutoffMs: Int64) throws {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM minute_counts WHERE minute < ?", arguments: [cutoffMs / 60_000])
+            try db.execute(sql: "DELETE FROM delayed_samples WHERE ack_ms < ?", arguments: [cutoffMs])
+            try db.execute(sql: "DELETE FROM dead_letters WHERE failed_at_ms < ?", arguments: [cutoffMs])
+        }
+    }
+
+    // MARK: - Reads
+
+    /// Per-connector totals and success rate (produced ÷ consumed) since `sinceMs`.
+    public func channelHealth(sinceMs: Int64) throws -> [ChannelHealth] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT connector, SUM(consumed) AS consumed, SUM(produced) AS produced, SUM(rejected) AS rejected,
+                           SUM(delayed) AS delayed, SUM(skewed) AS skewed
+                    FROM minute_counts WHERE minute >= ? GROUP BY connector ORDER BY connector
+                    """,
+                arguments: [sinceMs / 60_000]
+            ).map { row in
+                ChannelHealth(
+                    connector: row["connector"], consumed: row["consumed"], produced: row["produced"],
+                    rejected: row["rejected"], delayed: row["delayed"], skewed: row["skewed"])
+            }
+        }
+    }
+
+    /// The latest delayed records of a connector (all connectors when nil), newest first.
+    public func latestDelayedSamples(connector: String?, limit: Int) throws -> [DelayedSample] {
+        try writer.read { db in
+            var request = DelayedSample.order(Column("ack_ms").desc, Column("id").desc).limit(limit)
+            if let connector { request = request.filter(Column("connector") == connector) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    /// Indexed DLQ entries, newest first, optionally for one connector and one error code.
+    public func deadLetters(connector: String?, code: String?, limit: Int = 1_000) throws -> [DeadLetterEntry] {
+        try writer.read { db in
+            var request = DeadLetterEntry.order(Column("id").desc).limit(limit)
+            if let connector { request = request.filter(Column("connector") == connector) }
+            if let code { request = request.filter(Column("code") == code) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    /// DLQ entries per connector and code since `sinceMs` (for status and reports).
+    public func deadLetterCounts(sinceMs: Int64) throws -> [(connector: String, code: String, count: Int)] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT connector, code, COUNT(*) AS n FROM dead_letters WHERE failed_at_ms >= ?
+                    GROUP BY connector, code ORDER BY n DESC
+                    """,
+                arguments: [sinceMs]
+            ).map { (connector: $0["connector"], code: $0["code"], count: $0["n"]) }
+        }
+    }
+
+    public func mappingVersions(connector: String?) throws -> [MappingVersion] {
+        try writer.read { db in
+            var request = MappingVersion.order(Column("last_deployed_ms").desc)
+            if let connector { request = request.filter(Column("connector") == connector) }
+            return try request.fetchAll(db)
+        }
+    }
+}
