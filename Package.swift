@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -60,10 +62,22 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "SynclineAdmin",
+            dependencies: [
+                "SynclineCore",
+                "SynclineStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "SynclineHub",
             dependencies: [
                 "SynclineCore",
                 "SynclineStore",
+                "SynclineAdmin",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 "SynclineKafka",
                 "SynclineConnectors",
                 .product(name: "Logging", package: "swift-log"),
@@ -79,6 +93,8 @@ let package = Package(
                 "SynclineKafka",
                 "SynclineConnectors",
                 "SynclineHub",
+                "SynclineStore",
+                "SynclineAdmin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -95,7 +111,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SynclineHubTests",
-            dependencies: ["SynclineHub", "SynclineKafka", "SynclineCore", "syncline"],
+            dependencies: [
+                "SynclineHub", "SynclineKafka", "SynclineCore", "SynclineStore", "SynclineAdmin", "syncline",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: strict
         ),
     ]

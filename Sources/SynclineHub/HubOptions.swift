@@ -1,5 +1,5 @@
 public import Foundation
-import SynclineKafka
+public import SynclineAdmin
 
 /// Everything `buildApplication` needs: where the declarations are, which Kafka to use, where state lives.
 public struct HubOptions: Sendable {
@@ -14,11 +14,18 @@ public struct HubOptions: Sendable {
     public var kafkaProperties: [String: String]
     /// Consumer group prefix: each connector's group is `<prefix>.<connector>`.
     public var groupPrefix: String
+    /// The admin server (nil: no admin server).
+    public var admin: AdminServer.Settings?
+    /// How long the ledger keeps rows.
+    public var ledgerRetentionMs: Int64
 
     public init(
         brokers: String? = nil, embeddedBrokers: Int = 3, topicsDirectory: URL, connectorsDirectory: URL,
-        stateDirectory: URL, kafkaProperties: [String: String] = [:], groupPrefix: String = "syncline"
+        stateDirectory: URL, kafkaProperties: [String: String] = [:], groupPrefix: String = "syncline",
+        admin: AdminServer.Settings? = AdminServer.Settings(), ledgerRetentionMs: Int64 = 7 * 86_400_000
     ) {
+        self.admin = admin
+        self.ledgerRetentionMs = ledgerRetentionMs
         self.brokers = brokers
         self.embeddedBrokers = embeddedBrokers
         self.topicsDirectory = topicsDirectory

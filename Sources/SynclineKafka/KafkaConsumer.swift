@@ -23,10 +23,11 @@ public final class KafkaConsumer: @unchecked Sendable {
     ]
 
     /// - Parameter onRebalance: called on the polling thread before librdkafka applies an assignment
-    ///   change; for `.revoked`, finish and commit those partitions' records before returning.
+    ///   change; for `.revoked`, finish and commit those partitions' records before returning; for
+    ///   `.assigned`, answer whether to start them paused.
     public init(
         config: KafkaConfig, groupID: String, logger: Logger,
-        onRebalance: @escaping @Sendable (RebalanceEvent) -> Void = { _ in }
+        onRebalance: @escaping @Sendable (RebalanceEvent) -> AssignmentDecision = { _ in .consume }
     ) throws(KafkaError) {
         self.groupID = groupID
         let merged = KafkaConfig(bootstrapServers: config.bootstrapServers, properties: Self.defaults)
@@ -75,6 +76,11 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Low and high watermark (end offset) of a partition, asked of the broker.
     public func watermarks(topic: String, partition: Int32, timeoutMs: Int32 = 5_000) throws(KafkaError) -> (low: Int64, high: Int64) {
         try core.watermarks(topic: topic, partition: partition, timeoutMs: timeoutMs)
+    }
+
+    /// The end offset last seen in a fetch response, without asking the broker (cheap, non-blocking).
+    public func cachedHighWatermark(topic: String, partition: Int32) -> Int64? {
+        core.cachedHighWatermark(topic: topic, partition: partition)
     }
 
     /// Leaves the group cleanly (the rebalance handler sees the revocation) and destroys the client.

@@ -6,5 +6,8 @@ struct Syncline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "syncline",
         abstract: "Syncline — a message-driven integration hub for CRM data.",
-        subcommands: [UpCommand.self, RunCommand.self, BrokerCommand.self, TopicsCommand.self])
+        subcommands: [
+            UpCommand.self, RunCommand.self, BrokerCommand.self, TopicsCommand.self, StatusCommand.self,
+            LatencyCommand.self,
+        ])
 }

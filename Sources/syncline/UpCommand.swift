@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SynclineCore
+import SynclineAdmin
 import SynclineHub
 
 /// `syncline up`: the whole hub — topics applied, every connector running, until SIGINT/SIGTERM.
@@ -16,16 +17,29 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Brokers of the embedded cluster.")
     var embeddedBrokers: Int = 3
 
+    @Option(help: "Admin server address HOST:PORT (port 0 picks a free one). Mutating calls need $SYNCLINE_ADMIN_TOKEN.")
+    var admin: String = "127.0.0.1:8080"
+
     func run() async throws {
         let logger = common.makeLogger()
+        let token = ProcessInfo.processInfo.environment["SYNCLINE_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let adminSettings = AdminServer.Settings(address: admin, token: token) else {
+            Terminal.complain("syncline up: --admin must be HOST:PORT, got '\(admin)'")
+            throw ExitCode(2)
+        }
         let options = HubOptions(
             brokers: brokers, embeddedBrokers: embeddedBrokers,
             topicsDirectory: common.rootURL.appendingPathComponent("topics"),
             connectorsDirectory: common.rootURL.appendingPathComponent("connectors"),
-            stateDirectory: common.stateURL)
+            stateDirectory: common.stateURL, admin: adminSettings)
         let app: HubApplication
         do {
-            app = try await buildApplication(options, logger: logger, signals: [.sigterm, .sigint])
+            app = try await buildApplication(options, logger: logger, signals: [.sigterm, .sigint]) { url in
+                Terminal.say("admin: \(url)")
+            }
+        } catch let refusal as AdminServer.UnsafeConfiguration {
+            Terminal.complain("syncline up: \(refusal)")
+            throw ExitCode(2)
         } catch {
             guard let problems = error as? ConfigProblems else { throw error }
             Terminal.complain("syncline up: refusing to start:\n\(problems)")

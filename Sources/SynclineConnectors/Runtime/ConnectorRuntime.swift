@@ -50,6 +50,9 @@ public final class ConnectorRuntime: @unchecked Sendable {
     private let stopMode = Atomic<Int>(StopMode.running.rawValue)
     private let assignedCount = Atomic<Int>(0)
     private let finalSummary = Mutex<RunSummary?>(nil)
+    private let operatorPaused = Atomic<Bool>(false)
+    private let running = Atomic<Bool>(false)
+    private let partitionsPaused = Atomic<Bool>(false)
 
     // State below is confined to the runtime thread.
     private var producer: KafkaProducer?
@@ -63,6 +66,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
     private var lastCommit = ContinuousClock.now
     private var firstRecordAt: ContinuousClock.Instant?
     private var activity: ConnectorActivity
+    private var lastLagSample = ContinuousClock.now
+    private var lastConsumed: [PartitionKey: (offset: Int64, timestampMs: Int64)] = [:]
     private let tracker: LatencyTracker
 
     public init(spec: ConnectorSpec, pipeline: RecordPipeline, options: Options, logger: Logger) {
@@ -82,6 +87,26 @@ public final class ConnectorRuntime: @unchecked Sendable {
 
     /// Partitions currently assigned to this instance.
     public var assignedPartitions: Int { assignedCount.load(ordering: .relaxed) }
+
+    /// Pauses consumption (records wait in Kafka) until `resume()`; in-flight records still complete.
+    public func pause() { operatorPaused.store(true, ordering: .releasing) }
+    public func resume() { operatorPaused.store(false, ordering: .releasing) }
+    public var isPausedByOperator: Bool { operatorPaused.load(ordering: .acquiring) }
+    /// True while the consumer's partitions are actually paused (operator, back-pressure).
+    public var isConsumptionPaused: Bool { partitionsPaused.load(ordering: .acquiring) }
+
+    /// Pauses and waits until the runtime thread has paused its partitions (or `timeout` passes);
+    /// records fetched before that moment still complete.
+    public func pauseAndWait(timeout: Duration = .seconds(5)) async {
+        pause()
+        let deadline = ContinuousClock.now + timeout
+        while isRunning && !isConsumptionPaused && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// True between start-up and the end of the run.
+    public var isRunning: Bool { running.load(ordering: .acquiring) }
 
     /// Graceful stop: take no new records, wait for in-flight ones, commit, leave the group.
     public func requestStop() {
@@ -106,6 +131,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
 
     private func runLoop() throws -> RunSummary {
         let started = ContinuousClock.now
+        running.store(true, ordering: .releasing)
+        defer { running.store(false, ordering: .releasing) }
         let producer = try KafkaProducer(config: options.kafka, logger: logger) { [unowned self] report in
             handleDelivery(report)
         }
@@ -135,6 +162,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
             producer.poll(timeoutMs: 0)
             produceDueRetries()
             commitIfDue(force: false)
+            sampleLag(consumer)
             publishActivity()
             if let exitAfter = options.exitAfter, stats.handled.load(ordering: .relaxed) >= exitAfter {
                 commitIfDue(force: true)
@@ -174,6 +202,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
         for record in records {
             activity.consumed[record.topic, default: 0] += 1
             let key = PartitionKey(topic: record.topic, partition: record.partition)
+            lastConsumed[key] = (record.offset, record.timestampMs ?? consumeMs)
             let generation = generations[key, default: 0]
             var items: [InFlightOutput] = []
             switch pipeline.run(record) {
@@ -357,25 +386,51 @@ public final class ConnectorRuntime: @unchecked Sendable {
         if done > 0 { stats.handled.add(done, ordering: .relaxed) }
     }
 
-    /// Pauses consumption while too many outputs await acknowledgement; resumes at half.
+    /// Pauses the partitions while an operator asks for it or too many outputs await acknowledgement
+    /// (resuming at half), so records wait in Kafka instead of in memory.
     private func flowControl(_ consumer: KafkaConsumer) {
         let outstanding = inFlight.count + retryQueue.count
-        if !paused && outstanding >= spec.tuning.maxInFlight {
+        let overloaded = paused ? outstanding > spec.tuning.maxInFlight / 2 : outstanding >= spec.tuning.maxInFlight
+        let shouldPause = overloaded || operatorPaused.load(ordering: .acquiring)
+        if shouldPause != paused {
             do {
-                try consumer.pause(consumer.assignment)
-                paused = true
+                if shouldPause {
+                    try consumer.pause(consumer.assignment)
+                } else {
+                    try consumer.resume(consumer.assignment)
+                }
+                paused = shouldPause
+                partitionsPaused.store(shouldPause, ordering: .releasing)
+                logger.info(shouldPause ? "partitions paused" : "partitions resumed", metadata: [
+                    "in_flight": "\(outstanding)", "operator": "\(operatorPaused.load(ordering: .relaxed))",
+                ])
             } catch {
-                logger.warning("cannot pause partitions: \(error)")
-            }
-        } else if paused && outstanding <= spec.tuning.maxInFlight / 2 {
-            do {
-                try consumer.resume(consumer.assignment)
-                paused = false
-            } catch {
-                logger.warning("cannot resume partitions: \(error)")
+                logger.warning("cannot \(shouldPause ? "pause" : "resume") partitions: \(error)")
             }
         }
         if paused { producer?.poll(timeoutMs: 10) }
+    }
+
+    /// Samples consumer lag per assigned partition, at most once a second.
+    private func sampleLag(_ consumer: KafkaConsumer) {
+        guard ContinuousClock.now - lastLagSample >= .seconds(1) else { return }
+        lastLagSample = .now
+        let now = Self.nowMs()
+        var total = 0
+        var maxMillis = 0
+        for partition in consumer.assignment {
+            let key = PartitionKey(topic: partition.topic, partition: partition.partition)
+            guard let high = consumer.cachedHighWatermark(topic: partition.topic, partition: partition.partition) else { continue }
+            let last = lastConsumed[key]
+            let position = last.map { $0.offset + 1 } ?? progress[key]?.lastCommitted ?? high
+            let records = max(0, high - position)
+            let millis = records > 0 ? max(0, now - (last?.timestampMs ?? now)) : 0
+            total += Int(records)
+            maxMillis = max(maxMillis, Int(millis))
+            activity.lag.append(PartitionLag(topic: partition.topic, partition: partition.partition, records: records, seconds: Double(millis) / 1000))
+        }
+        stats.lagRecords.store(total, ordering: .relaxed)
+        stats.lagMillis.store(maxMillis, ordering: .relaxed)
     }
 
     private func commitIfDue(force: Bool) {
@@ -414,11 +469,17 @@ public final class ConnectorRuntime: @unchecked Sendable {
         }
     }
 
-    private func handleRebalance(_ event: RebalanceEvent) {
+    private func handleRebalance(_ event: RebalanceEvent) -> AssignmentDecision {
         switch event {
         case .assigned(let partitions):
             assignedCount.store(partitions.count, ordering: .relaxed)
-            logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: ","))"])
+            // New partitions start paused when the connector is paused, so not one record slips through.
+            paused = operatorPaused.load(ordering: .acquiring) || inFlight.count + retryQueue.count >= spec.tuning.maxInFlight
+            logger.info("partitions assigned", metadata: [
+                "partitions": "\(partitions.map(\.description).joined(separator: ","))", "paused": "\(paused)",
+            ])
+            partitionsPaused.store(paused, ordering: .releasing)
+            return paused ? .assignPaused : .consume
         case .revoked(let partitions):
             logger.info("partitions revoked; draining and committing", metadata: ["partitions": "\(partitions.count)"])
             if mode != .crash {
@@ -428,10 +489,12 @@ public final class ConnectorRuntime: @unchecked Sendable {
             for partition in partitions {
                 let key = PartitionKey(topic: partition.topic, partition: partition.partition)
                 progress[key] = nil
+                lastConsumed[key] = nil
                 generations[key, default: 0] += 1
             }
             assignedCount.store(0, ordering: .relaxed)
             paused = false
+            return .consume
         }
     }
 

@@ -17,6 +17,9 @@ public final class ConnectorStats: Sendable {
     let committed = Atomic<Int>(0)
     /// Outputs awaiting acknowledgement right now.
     let inFlight = Atomic<Int>(0)
+    /// Consumer lag summed over assigned partitions, and the largest lag age in milliseconds.
+    let lagRecords = Atomic<Int>(0)
+    let lagMillis = Atomic<Int>(0)
 
     public init() {}
 
@@ -25,7 +28,8 @@ public final class ConnectorStats: Sendable {
             consumed: consumed.load(ordering: .relaxed), handled: handled.load(ordering: .relaxed),
             produced: produced.load(ordering: .relaxed), deadLettered: deadLettered.load(ordering: .relaxed),
             retries: retries.load(ordering: .relaxed), committed: committed.load(ordering: .relaxed),
-            inFlight: inFlight.load(ordering: .relaxed))
+            inFlight: inFlight.load(ordering: .relaxed), lagRecords: lagRecords.load(ordering: .relaxed),
+            lagMillis: lagMillis.load(ordering: .relaxed))
     }
 
     /// A copy of the counters at one moment.
@@ -37,5 +41,7 @@ public final class ConnectorStats: Sendable {
         public var retries: Int
         public var committed: Int
         public var inFlight: Int
+        public var lagRecords: Int
+        public var lagMillis: Int
     }
 }

@@ -28,6 +28,8 @@ public struct ConnectorActivity: Sendable {
     public var unknownSource: [String: Int] = [:]
     public var retries = 0
     public var committed = 0
+    /// Consumer lag per assigned partition, when it was sampled this turn.
+    public var lag: [PartitionLag] = []
 
     public init(connector: String, atMs: Int64) {
         self.connector = connector
@@ -36,6 +38,6 @@ public struct ConnectorActivity: Sendable {
 
     public var isEmpty: Bool {
         consumed.isEmpty && produced.isEmpty && rejected.isEmpty && observations.isEmpty && skewed == 0
-            && unknownSource.isEmpty && retries == 0 && committed == 0
+            && unknownSource.isEmpty && retries == 0 && committed == 0 && lag.isEmpty
     }
 }

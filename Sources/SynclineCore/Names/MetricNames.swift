@@ -51,6 +51,33 @@ public enum MetricNames {
     /// Buckets of the attribution histograms, seconds.
     public static let attributionBuckets: [Double] = [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 30, 60, 90, 120, 300, 600]
 
+    /// One line of help per metric (the `# HELP` text).
+    public static let help: [String: String] = [
+        recordsConsumed: "Input records consumed, by connector and input topic.",
+        recordsProduced: "Output records acknowledged by the brokers, by connector and output topic.",
+        recordsRejected: "Input records rejected to the DLQ, by connector, stage and error code.",
+        dlqRecords: "DLQ records acknowledged, by connector and DLQ topic.",
+        deliveryRetries: "Deliveries retried after a transient failure.",
+        committedRecords: "Input records covered by committed offsets.",
+        inFlightRecords: "Outputs awaiting broker acknowledgement.",
+        assignedPartitions: "Input partitions assigned to this hub instance.",
+        endToEndDelay: "Acknowledgement time minus upstream source time, seconds.",
+        upstreamDelay: "Broker timestamp minus upstream source time, seconds.",
+        queueDelay: "Consume time minus broker timestamp, seconds.",
+        processingDelay: "Acknowledgement time minus consume time, seconds.",
+        recordsDelayed: "Records delivered later than the connector's latency SLO.",
+        clockSkew: "Records whose source time was ahead of the hub's clock beyond the tolerance.",
+        sourceTimeUnknown: "Records without a usable source time, by reason (missing, unparseable).",
+        breakerState: "Circuit breaker state per sink: 0 closed, 1 half-open, 2 open.",
+        breakerTransitions: "Circuit breaker state changes.",
+        rateLimitThrottled: "Times a connector paused because its rate limit was reached.",
+        consumerLagRecords: "Records in the partition not yet consumed.",
+        consumerLagSeconds: "Age of the newest consumed record while the partition has lag, seconds.",
+        ledgerWriteErrors: "Failed ledger (SQLite) batch writes.",
+        fieldEmpty: "Canonical fields that were empty or absent, by connector and field.",
+        fieldSeen: "Canonical fields checked for emptiness, by connector and field.",
+    ]
+
     /// Every metric name above.
     public static let all: [String] = [
         recordsConsumed, recordsProduced, recordsRejected, dlqRecords, deliveryRetries, committedRecords,

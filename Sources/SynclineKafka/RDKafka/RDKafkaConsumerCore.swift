@@ -128,6 +128,14 @@ final class RDKafkaConsumerCore: @unchecked Sendable {
         return (low, high)
     }
 
+    /// The high watermark librdkafka last saw in a fetch response (no broker round trip).
+    func cachedHighWatermark(topic: String, partition: Int32) -> Int64? {
+        var low: Int64 = -1
+        var high: Int64 = -1
+        let err = rd_kafka_get_watermark_offsets(handle.pointer, topic, partition, &low, &high)
+        return err == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil
+    }
+
     /// Leaves the group (revoking partitions through the rebalance callback) and destroys the handle.
     func close() {
         rd_kafka_queue_destroy(queue)

@@ -37,10 +37,11 @@ final class RDKafkaHandle: @unchecked Sendable {
                 let box = opaque.map { Unmanaged<RDKafkaCallbacks>.fromOpaque($0).takeUnretainedValue() }
                 let list = partitions.map { RDKafkaTopicPartitionList.read($0) } ?? []
                 if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
-                    box?.rebalance(.assigned(list))
+                    let decision = box?.rebalance(.assigned(list)) ?? .consume
                     rd_kafka_assign(rk, partitions)
+                    if decision == .assignPaused, let partitions { rd_kafka_pause_partitions(rk, partitions) }
                 } else {
-                    box?.rebalance(.revoked(list))
+                    _ = box?.rebalance(.revoked(list))
                     rd_kafka_assign(rk, nil)
                 }
             }
@@ -94,12 +95,12 @@ final class RDKafkaHandle: @unchecked Sendable {
 final class RDKafkaCallbacks: @unchecked Sendable {
     let logger: Logger
     let onDelivery: @Sendable (DeliveryReport) -> Void
-    let onRebalance: @Sendable (RebalanceEvent) -> Void
+    let onRebalance: @Sendable (RebalanceEvent) -> AssignmentDecision
 
     init(
         logger: Logger,
         onDelivery: @escaping @Sendable (DeliveryReport) -> Void = { _ in },
-        onRebalance: @escaping @Sendable (RebalanceEvent) -> Void = { _ in }
+        onRebalance: @escaping @Sendable (RebalanceEvent) -> AssignmentDecision = { _ in .consume }
     ) {
         self.logger = logger
         self.onDelivery = onDelivery
@@ -107,7 +108,7 @@ final class RDKafkaCallbacks: @unchecked Sendable {
     }
 
     func delivered(_ report: DeliveryReport) { onDelivery(report) }
-    func rebalance(_ event: RebalanceEvent) { onRebalance(event) }
+    func rebalance(_ event: RebalanceEvent) -> AssignmentDecision { onRebalance(event) }
 
     func log(level: Int32, facility: String, message: String) {
         let swiftLevel: Logger.Level

@@ -1,0 +1,144 @@
+public import Hummingbird
+public import Logging
+import SynclineStore
+import Foundation
+import NIOCore
+import SynclineCore
+
+/// The admin HTTP server: `/metrics`, `/healthz`, `/readyz` and the JSON API under `/api/v1`.
+/// Mutating calls need the bearer token; without a configured token they are refused, and the
+/// server refuses to listen on a non-loopback address at all.
+public enum AdminServer {
+    /// Where to listen and who may change things.
+    public struct Settings: Sendable {
+        public var host: String
+        public var port: Int
+        /// The bearer token for mutating calls; nil disables them.
+        public var token: String?
+
+        public init(host: String = "127.0.0.1", port: Int = 8080, token: String? = nil) {
+            self.host = host
+            self.port = port
+            self.token = token
+        }
+
+        /// Parses `HOST:PORT` (`--admin`).
+        public init?(address: String, token: String?) {
+            guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else { return nil }
+            self.init(host: String(address[..<colon]), port: port, token: token)
+        }
+
+        public var isLoopback: Bool { host == "127.0.0.1" || host == "localhost" || host == "::1" || host.hasPrefix("127.") }
+    }
+
+    /// A configuration the server refuses to start with.
+    public struct UnsafeConfiguration: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Builds the server as a `Service`; `onListening` receives `http://host:port` once it is bound.
+    public static func make(
+        backend: any AdminBackend, settings: Settings, logger: Logger,
+        onListening: @escaping @Sendable (String) async -> Void = { _ in }
+    ) throws -> any ApplicationProtocol {
+        if !settings.isLoopback && (settings.token ?? "").isEmpty {
+            throw UnsafeConfiguration(description: "refusing to serve the admin API on \(settings.host) without a bearer token (set SYNCLINE_ADMIN_TOKEN)")
+        }
+        let router = Router()
+        addRoutes(to: router, backend: backend, token: settings.token.map(BearerToken.init))
+        let host = settings.host
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "syncline"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? settings.port
+                await onListening("http://\(host):\(port)")
+            },
+            logger: logger)
+    }
+
+    static func addRoutes(to router: Router<BasicRequestContext>, backend: any AdminBackend, token: BearerToken?) {
+        router.get("healthz") { _, _ in "ok\n" }
+        router.get("readyz") { _, _ -> Response in
+            let reasons = backend.readiness()
+            if reasons.isEmpty { return text("ready\n", status: .ok) }
+            return text("not ready:\n" + reasons.map { "- \($0)\n" }.joined(), status: .serviceUnavailable)
+        }
+        router.get("metrics") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: backend.metricsText())))
+        }
+        let api = router.group("api/v1")
+        api.get("connectors") { _, _ in AdminViews.Connectors(connectors: backend.connectors()) }
+        api.post("connectors/:name/pause") { request, context -> Response in
+            let allowed = try authorize(request, token: token)
+            if let refusal = allowed { return refusal }
+            let name = context.parameters.get("name") ?? ""
+            return try outcome(name, found: await backend.pause(connector: name), state: "paused")
+        }
+        api.post("connectors/:name/resume") { request, context -> Response in
+            let allowed = try authorize(request, token: token)
+            if let refusal = allowed { return refusal }
+            let name = context.parameters.get("name") ?? ""
+            return try outcome(name, found: backend.resume(connector: name), state: "running")
+        }
+        api.get("channels/health") { request, _ -> AdminViews.Channels in
+            let window = request.uri.queryParameters.get("window") ?? "24h"
+            guard let windowMs = DurationText.milliseconds(window) else {
+                throw HTTPError(.badRequest, message: "window '\(window)' is not a duration like 30m, 24h or 7d")
+            }
+            let health = try backend.ledger.channelHealth(sinceMs: nowMs() - windowMs)
+            return AdminViews.Channels(window: window, channels: health.map(AdminViews.channel))
+        }
+        api.get("latency/samples") { request, _ -> AdminViews.Samples in
+            let connector = request.uri.queryParameters.get("connector")
+            let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 5, 1), 500)
+            let samples = try backend.ledger.latestDelayedSamples(connector: connector, limit: limit)
+            return AdminViews.Samples(samples: samples.map(AdminViews.sample))
+        }
+        api.get("dlq") { request, _ -> AdminViews.DeadLetters in
+            let connector = request.uri.queryParameters.get("connector")
+            let code = request.uri.queryParameters.get("code")
+            let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 5_000)
+            let entries = try backend.ledger.deadLetters(connector: connector, code: code, limit: limit)
+            return AdminViews.DeadLetters(dead_letters: entries.map(AdminViews.deadLetter))
+        }
+    }
+
+    /// Nil when the request carries the configured bearer token; otherwise the refusal to send.
+    static func authorize(_ request: Request, token: BearerToken?) throws -> Response? {
+        guard let token else {
+            return try json(AdminViews.Problem(error: "mutating calls are disabled: no admin token is configured (SYNCLINE_ADMIN_TOKEN)"), status: .forbidden)
+        }
+        guard token.accepts(authorizationHeader: request.headers[.authorization]) else {
+            var response = try json(AdminViews.Problem(error: "a valid bearer token is required"), status: .unauthorized)
+            response.headers[.wwwAuthenticate] = "Bearer"
+            return response
+        }
+        return nil
+    }
+
+    static func outcome(_ name: String, found: Bool, state: String) throws -> Response {
+        guard found else { return try json(AdminViews.Problem(error: "no connector named '\(name)'"), status: .notFound) }
+        return try json(AdminViews.Outcome(connector: name, state: state), status: .ok)
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
+        let data = try JSONEncoder().encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func text(_ value: String, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: value)))
+    }
+
+    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}
+
+extension AdminViews.Connectors: ResponseEncodable {}
+extension AdminViews.Channels: ResponseEncodable {}
+extension AdminViews.Samples: ResponseEncodable {}
+extension AdminViews.DeadLetters: ResponseEncodable {}

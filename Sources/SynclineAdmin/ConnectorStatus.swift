@@ -1,0 +1,52 @@
+/// One connector as the admin API and `syncline status` show it.
+public struct ConnectorStatus: Codable, Sendable, Equatable {
+    public var name: String
+    /// `running`, `paused` or `stopped`.
+    public var state: String
+    /// Circuit breaker of the connector's sink: `closed`, `half_open` or `open`.
+    public var breaker: String
+    public var mappingVersion: String
+    public var inputTopics: [String]
+    public var assignedPartitions: Int
+    /// Input records per second over the last sampling interval.
+    public var recordsPerSecond: Double
+    public var consumed: Int
+    public var produced: Int
+    public var deadLettered: Int
+    public var inFlight: Int
+    /// Consumer lag summed over the assigned partitions, in records, and the largest lag in seconds.
+    public var lagRecords: Int64
+    public var lagSeconds: Double
+
+    public init(
+        name: String, state: String, breaker: String, mappingVersion: String, inputTopics: [String],
+        assignedPartitions: Int, recordsPerSecond: Double, consumed: Int, produced: Int, deadLettered: Int,
+        inFlight: Int, lagRecords: Int64, lagSeconds: Double
+    ) {
+        self.name = name
+        self.state = state
+        self.breaker = breaker
+        self.mappingVersion = mappingVersion
+        self.inputTopics = inputTopics
+        self.assignedPartitions = assignedPartitions
+        self.recordsPerSecond = recordsPerSecond
+        self.consumed = consumed
+        self.produced = produced
+        self.deadLettered = deadLettered
+        self.inFlight = inFlight
+        self.lagRecords = lagRecords
+        self.lagSeconds = lagSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, state, breaker, consumed, produced
+        case mappingVersion = "mapping_version"
+        case inputTopics = "input_topics"
+        case assignedPartitions = "assigned_partitions"
+        case recordsPerSecond = "records_per_second"
+        case deadLettered = "dead_lettered"
+        case inFlight = "in_flight"
+        case lagRecords = "lag_records"
+        case lagSeconds = "lag_seconds"
+    }
+}

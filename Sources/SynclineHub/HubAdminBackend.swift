@@ -1,0 +1,76 @@
+public import SynclineAdmin
+public import SynclineConnectors
+public import SynclineStore
+import Foundation
+import Synchronization
+import SynclineCore
+
+/// The running hub as the admin server sees it: connector status, pause/resume, metrics, readiness.
+public final class HubAdminBackend: AdminBackend, @unchecked Sendable {
+    public let runtimes: [ConnectorRuntime]
+    public let metrics: HubMetrics
+    public let ledger: Ledger
+    private let rates = Mutex<[String: (at: ContinuousClock.Instant, consumed: Int, rate: Double)]>([:])
+
+    public init(runtimes: [ConnectorRuntime], metrics: HubMetrics, ledger: Ledger) {
+        self.runtimes = runtimes
+        self.metrics = metrics
+        self.ledger = ledger
+    }
+
+    public func connectors() -> [ConnectorStatus] {
+        runtimes.map { runtime in
+            let stats = runtime.stats.snapshot
+            return ConnectorStatus(
+                name: runtime.spec.name, state: runtime.isRunning ? (runtime.isPausedByOperator ? "paused" : "running") : "stopped",
+                breaker: "closed", mappingVersion: runtime.spec.mappingVersion, inputTopics: runtime.spec.inputTopics,
+                assignedPartitions: runtime.assignedPartitions, recordsPerSecond: rate(runtime.spec.name, consumed: stats.consumed),
+                consumed: stats.consumed, produced: stats.produced, deadLettered: stats.deadLettered, inFlight: stats.inFlight,
+                lagRecords: Int64(stats.lagRecords), lagSeconds: Double(stats.lagMillis) / 1000)
+        }
+    }
+
+    /// Records/s since the previous look (looks closer than a second apart reuse the last rate).
+    private func rate(_ name: String, consumed: Int) -> Double {
+        rates.withLock { table in
+            let now = ContinuousClock.now
+            guard let last = table[name] else {
+                table[name] = (now, consumed, 0)
+                return 0
+            }
+            let elapsed = Double((now - last.at) / .milliseconds(1)) / 1000
+            guard elapsed >= 1 else { return last.rate }
+            let value = Double(consumed - last.consumed) / elapsed
+            table[name] = (now, consumed, value)
+            return value
+        }
+    }
+
+    public func pause(connector: String) async -> Bool {
+        guard let runtime = runtimes.first(where: { $0.spec.name == connector }) else { return false }
+        await runtime.pauseAndWait()
+        return true
+    }
+
+    public func resume(connector: String) -> Bool {
+        guard let runtime = runtimes.first(where: { $0.spec.name == connector }) else { return false }
+        runtime.resume()
+        return true
+    }
+
+    public func metricsText() -> [UInt8] {
+        for runtime in runtimes {
+            let stats = runtime.stats.snapshot
+            let labels = ["connector": runtime.spec.name]
+            metrics.set(MetricNames.inFlightRecords, labels, to: Double(stats.inFlight))
+            metrics.set(MetricNames.assignedPartitions, labels, to: Double(runtime.assignedPartitions))
+        }
+        return metrics.render()
+    }
+
+    public func readiness() -> [String] {
+        runtimes.compactMap { runtime in
+            runtime.assignedPartitions > 0 ? nil : "connector \(runtime.spec.name) has no partitions assigned yet"
+        }
+    }
+}

@@ -1,0 +1,32 @@
+public import Logging
+public import ServiceLifecycle
+public import SynclineStore
+import Foundation
+
+/// Owns the ledger writer for the hub's lifetime: expires old rows hourly, and on shutdown
+/// (after the connectors, which are stopped first) writes what is left.
+public struct LedgerService: Service {
+    public let writer: LedgerWriter
+    public let ledger: Ledger
+    public let retentionMs: Int64
+    public let logger: Logger
+
+    public init(writer: LedgerWriter, ledger: Ledger, retentionMs: Int64, logger: Logger) {
+        self.writer = writer
+        self.ledger = ledger
+        self.retentionMs = retentionMs
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try ledger.expireRows(olderThanMs: Int64(Date().timeIntervalSince1970 * 1000) - retentionMs)
+            } catch {
+                logger.error("ledger: cannot expire old rows: \(error)")
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3600)) }
+        }
+        writer.close()
+    }
+}

@@ -1,0 +1,1160 @@
+#!/usr/bin/env python3
+"""Syncline throughput benchmark: Syncline against a raw librdkafka passthrough and a Python
+confluent-kafka peer, on the embedded Kafka cluster, in one run. Start it through `ops/bench`
+(which installs what is missing and picks a Python that has confluent-kafka); see
+`ops/bench --help` and ops/README.md.
+
+The same file holds the Python peer (`bench.py _peer …`, started by the driver as its own
+process so its CPU and memory are measured alone) and the data-set generator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+OUT_DIR = os.path.join(HERE, "bench-out")
+PASSTHROUGH_SRC = os.path.join(HERE, "passthrough", "passthrough.c")
+CONTENDERS = ("passthrough", "syncline", "python")
+MIB = 1024 * 1024
+MOCK_PARTITION_CAP = 5 * MIB  # librdkafka 2.0.2 mock: older data beyond this is dropped silently
+
+# Topics the default route connector uses; written into the bench's own root (not the repo's).
+BENCH_INPUT = "raw.bench.events.v1"
+BENCH_OUTPUT = "hub.bench.out.v1"
+BENCH_DLQ = "hub.dlq.bench.v1"
+ROUTE_CONNECTOR = f"""name: bench
+description: ops/bench's route connector (every record to one topic, lineage headers added).
+input:
+  topics: [{BENCH_INPUT}]
+  format: json
+dlq: {BENCH_DLQ}
+routes:
+  - name: all
+    topic: {BENCH_OUTPUT}
+tuning: {{batch_size: 2000, max_in_flight: 50000, commit_interval_ms: 500}}
+"""
+# The mapping mode's defaults (SPEC §5: marketing → crm.leads.v1).
+MAPPING_CONNECTOR = os.path.join(REPO, "connectors", "marketing.yaml")
+MAPPING_INPUT = "raw.marketing.events.v1"
+MAPPING_OUTPUT = "crm.leads.v1"
+MAPPING_DLQ = "hub.dlq.marketing.v1"
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+class BenchError(Exception):
+    pass
+
+
+# ----------------------------------------------------------------------------------------------
+# Data set: realistic marketing form events (SPEC §5), deterministic for a seed.
+
+SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴莫孔汤") + ["欧阳", "司马", "诸葛", "上官"]
+GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚华玉萍鹏辉玲建婷雪琳晨浩宇欣怡子轩梓涵思雨佳俊博文")
+CITIES = ["北京", "上海", "广州", "深圳", "杭州", "成都", "武汉", "南京", "西安", "重庆", "苏州", "天津", "长沙", "郑州", "青岛", "厦门", "合肥", "宁波", "乌鲁木齐", "呼和浩特"]
+COURSES = ["Python 数据分析", "Java 高级开发", "雅思 7 分冲刺", "考研英语全程班", "CFA 一级", "产品经理进阶", "UI 设计就业班", "少儿编程启蒙", "人工智能入门", "公考笔试特训"]
+LEVELS = ["高", "中", "低"]
+UTM = [("baidu", "cpc"), ("wechat", "social"), ("douyin", "video"), ("xiaohongshu", "social"), ("zhihu", "content"), ("email", "edm"), ("bilibili", "video"), ("360", "cpc")]
+CAMPAIGNS = ["2025春季招生", "暑期特惠-限时8折", "双十一大促", "老学员推荐有礼", "新年开班季", "直播公开课引流"]
+TERMS = ["python培训", "雅思 培训班", "java 就业", "考研 英语", "cfa 报名"]
+REMARKS = ["想了解周末班的上课时间", "请下午联系我", "有没有线上直播课？", "之前在贵机构试听过", "价格可以优惠吗", "公司统一报名，需要发票"]
+CONTACT_TIMES = ["工作日晚上", "周末全天", "中午 12:00-13:30", "随时"]
+PHONE_KEYS = ["手机", "手机", "手机号", "手机号码", "联系电话"]
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+BASE_MS = 1748739600000  # 2025-06-01T09:00:00+08:00
+CST = dt.timezone(dt.timedelta(hours=8))
+
+
+def _mobile(rng: random.Random) -> str:
+    return "1" + rng.choice("3456789") + "".join(rng.choice("0123456789") for _ in range(9))
+
+
+def _messy_phone(rng: random.Random, digits: str) -> str:
+    a, b, c = digits[:3], digits[3:7], digits[7:]
+    form = rng.randrange(10)
+    return [
+        f"+86 {a}-{b}-{c}", f"{a} {b} {c}", f"86{digits}", digits, f"+86{digits}",
+        f"(+86) {a} {b} {c}", f"0086-{a}-{b}-{c}", f"{a}-{b}-{c}", f" {digits} ",
+        digits.translate(FULLWIDTH),  # full-width digits typed on a Chinese IME
+    ][form]
+
+
+def _occurred_at(rng: random.Random, ms: int):
+    if rng.random() < 0.4:
+        return ms  # epoch ms
+    t = dt.datetime.fromtimestamp(ms / 1000, CST)
+    if rng.random() < 0.5:
+        return t.strftime("%Y-%m-%dT%H:%M:%S+08:00")
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}+08:00"
+
+
+def generate(n: int, seed: int):
+    """Returns (records [(key bytes, value bytes)], invalid kinds {index: kind}).
+
+    About 3% are invalid on purpose: malformed JSON (truncated, or sent GBK-encoded), no phone
+    and no email, or a phone that is no phone number."""
+    rng = random.Random(seed)
+    contacts = max(1, n // 3)  # people submit several forms: keys repeat, order per key matters
+    records = []
+    invalid = {}
+    for i in range(n):
+        contact = rng.randrange(contacts)
+        key = f"contact-{contact:07d}".encode()
+        roll = rng.random()
+        kind = None
+        if roll < 0.03:
+            kind = ("malformed_json", "missing_contact", "bad_phone")[int(roll / 0.01)]
+        source, medium = rng.choice(UTM)
+        utm = {"source": source, "medium": medium, "campaign": rng.choice(CAMPAIGNS)}
+        if medium == "cpc" and rng.random() < 0.5:
+            utm["term"] = rng.choice(TERMS)
+        if rng.random() < 0.2:
+            utm["content"] = f"banner-{rng.randrange(1, 9)}"
+        if rng.random() < 0.08:
+            utm = {}
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+        fields = {"姓名": name if rng.random() > 0.02 else f"  {name} "}
+        has_email = rng.random() < 0.3
+        if kind == "bad_phone":
+            fields[rng.choice(PHONE_KEYS)] = rng.choice(["138-0013", "12345", "无", "电话稍后提供", "010-1234", "+86 138 0013 8000 0000", "2" + _mobile(rng)[1:]])
+        elif kind != "missing_contact" and (not has_email or rng.random() < 0.85):
+            fields[rng.choice(PHONE_KEYS)] = _messy_phone(rng, _mobile(rng))
+        if has_email and kind != "missing_contact":
+            email = f"{rng.choice(['lead', 'user', 'hi', 'cn'])}{rng.randrange(100000)}@{rng.choice(['qq.com', '163.com', 'gmail.com', 'example.edu.cn'])}"
+            fields["邮箱"] = email if rng.random() > 0.1 else f" {email.upper()} "
+        fields["所在城市"] = rng.choice(CITIES)
+        fields["意向课程"] = rng.choice(COURSES)
+        fields["客户_等级_v2"] = rng.choice(LEVELS)
+        if rng.random() < 0.12:
+            fields["备注"] = rng.choice(REMARKS)
+        if rng.random() < 0.15:
+            fields["方便联系时间"] = rng.choice(CONTACT_TIMES)
+        ms = BASE_MS + i * 150 + rng.randrange(150)
+        event = {
+            "event_id": f"evt_{rng.getrandbits(64):016x}",
+            "event_type": "form_submit" if rng.random() < 0.9 else "landing_page_signup",
+            "occurred_at": _occurred_at(rng, ms),
+            "form_id": f"form-{rng.randrange(1, 60):04d}",
+            "page_url": f"https://m.example.cn/lp/{rng.choice(['spring', 'summer', 'ai', 'ielts', 'cfa'])}{rng.randrange(1, 40)}",
+            "utm": utm,
+            "fields": fields,
+            "consent": {"privacy": True, "marketing": rng.random() < 0.7, "contact": rng.random() < 0.85},
+        }
+        text = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+        if kind == "malformed_json":
+            if rng.random() < 0.7:
+                value = text[: rng.randrange(20, len(text) - 5)].encode()  # truncated body
+            else:
+                value = text.encode("gb18030")  # right JSON, wrong encoding: not UTF-8
+        else:
+            value = text.encode()
+        if kind:
+            invalid[i] = kind
+        records.append((key, value))
+    return records, invalid
+
+
+def digest(key, value) -> bytes:
+    h = hashlib.blake2b(digest_size=12)
+    h.update(key or b"")
+    h.update(b"\x00")
+    h.update(value or b"")
+    return h.digest()
+
+
+# ----------------------------------------------------------------------------------------------
+# The Python peer: what a user would otherwise write with confluent-kafka.
+
+HUB_LINEAGE = {
+    "syncline-connector", "syncline-mapping-version", "syncline-source-topic", "syncline-source-partition",
+    "syncline-source-offset", "syncline-ingest-ts", "syncline-delay-ms", "syncline-delayed", "syncline-route",
+}
+
+
+def fnv_version(text: str) -> str:
+    """Syncline's mapping version for a file without `version` (FNV-1a 64 of its text)."""
+    h = 0xCBF29CE484222325
+    for b in text.encode():
+        h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"h{h:016x}"
+
+
+def rfc3339_ms(ms: int) -> str:
+    t = dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+class _Batch:
+    """One consumed batch: committable once every output produced from it is delivered."""
+
+    __slots__ = ("remaining", "offsets", "size", "failed", "sealed")
+
+    def __init__(self):
+        self.remaining = 0
+        self.offsets = {}
+        self.size = 0
+        self.failed = None
+        self.sealed = False
+
+    def ack(self, err, msg):
+        if err is not None:
+            self.failed = str(err)
+        self.remaining -= 1
+
+    @property
+    def done(self):
+        return self.sealed and self.remaining == 0
+
+
+_NONDIGIT = re.compile(r"[^0-9+]")
+_FW = str.maketrans("０１２３４５６７８９＋", "0123456789+")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_LEVELS = {"高": "A", "中": "B", "低": "C"}
+_PHONE_KEYS = ("手机", "手机号", "手机号码", "联系电话", "mobile", "phone")
+_MAPPED = {"姓名", "邮箱", "所在城市", "意向课程", "客户_等级_v2", *_PHONE_KEYS}
+
+
+class Reject(Exception):
+    def __init__(self, stage, code, field, message):
+        super().__init__(message)
+        self.stage, self.code, self.field = stage, code, field
+
+
+def e164_cn(raw: str) -> str:
+    s = _NONDIGIT.sub("", raw.translate(_FW))
+    if s.startswith("+"):
+        s = s[1:]
+        if not s.startswith("86"):
+            raise Reject("validate", "invalid_phone", "phone", f"not a Chinese number: {raw!r}")
+        s = s[2:]
+    elif s.startswith("0086"):
+        s = s[4:]
+    elif s.startswith("86") and len(s) == 13:
+        s = s[2:]
+    if len(s) == 11 and s[0] == "1" and s[1] in "3456789":
+        return "+86" + s
+    if s.startswith("0") and 10 <= len(s) <= 12:  # landline with area code
+        return "+86" + s[1:]
+    raise Reject("validate", "invalid_phone", "phone", f"not a phone number: {raw!r}")
+
+
+def parse_time_ms(value) -> int:
+    if isinstance(value, bool):
+        raise Reject("map", "invalid_timestamp", "occurred_at", "boolean is no time")
+    if isinstance(value, (int, float)):
+        return int(value)
+    if isinstance(value, str):
+        try:
+            t = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise Reject("map", "invalid_timestamp", "occurred_at", f"unparseable: {value!r}") from None
+        if t.tzinfo is None:
+            raise Reject("map", "invalid_timestamp", "occurred_at", f"no offset: {value!r}")
+        return int(t.timestamp() * 1000)
+    raise Reject("map", "missing_field", "occurred_at", "occurred_at is missing")
+
+
+def map_marketing(value: bytes):
+    """Marketing form event → crm.leads.v1 record (SPEC §5, topics/crm.leads.v1.yaml).
+    Returns (key bytes, value bytes, event_id, occurred_ms); raises Reject."""
+    try:
+        doc = json.loads(value)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise Reject("decode", "invalid_json", None, str(e)) from None
+    if not isinstance(doc, dict):
+        raise Reject("decode", "not_an_object", None, "payload is not a JSON object")
+    event_id = doc.get("event_id")
+    if not isinstance(event_id, str) or not event_id:
+        raise Reject("map", "missing_field", "event_id", "event_id is missing")
+    occurred = parse_time_ms(doc.get("occurred_at"))
+    fields = doc.get("fields") or {}
+    utm = doc.get("utm") or {}
+    consent = doc.get("consent") or {}
+    phone = None
+    for k in _PHONE_KEYS:
+        raw = fields.get(k)
+        if raw:
+            phone = e164_cn(str(raw))
+            break
+    email = fields.get("邮箱")
+    if email:
+        email = str(email).strip().lower()
+        if not _EMAIL.match(email):
+            raise Reject("validate", "invalid_email", "email", f"not an email: {email!r}")
+    if not phone and not email:
+        raise Reject("validate", "missing_contact", "phone", "a lead needs a phone or an email")
+    name = fields.get("姓名")
+    extra = {k: v for k, v in fields.items() if k not in _MAPPED}
+    lead = {
+        "lead_id": "mkt-" + event_id,
+        "event_id": event_id,
+        "event_type": doc.get("event_type"),
+        "name": name.strip() if isinstance(name, str) else None,
+        "phone": phone,
+        "email": email or None,
+        "city": fields.get("所在城市"),
+        "interest": fields.get("意向课程"),
+        "customer_level": _LEVELS.get(fields.get("客户_等级_v2")),
+        "source_channel": utm.get("source") or "direct",
+        "utm_medium": utm.get("medium"),
+        "campaign": utm.get("campaign"),
+        "utm_term": utm.get("term"),
+        "utm_content": utm.get("content"),
+        "form_id": doc.get("form_id"),
+        "landing_page_url": doc.get("page_url"),
+        "consent_marketing": consent.get("marketing"),
+        "consent_privacy": consent.get("privacy"),
+        "consent_contact": consent.get("contact"),
+        "customer_id": None,
+        "occurred_at": rfc3339_ms(occurred),
+        "extra": extra or None,
+    }
+    out = json.dumps(lead, ensure_ascii=False, separators=(",", ":")).encode()
+    return lead["lead_id"].encode(), out, event_id, occurred
+
+
+def run_peer(a) -> int:
+    from confluent_kafka import Consumer, Producer, TopicPartition
+
+    routes = [r.split("=", 1) for r in a.routes.split(",")] if a.routes else []
+    connector, version = a.connector_name, a.mapping_version
+    cn_b, ver_b = connector.encode(), version.encode()
+    source_b = f"/syncline/connectors/{connector}".encode()
+    slo_ms = int(a.slo_seconds * 1000)
+    common = {"bootstrap.servers": a.brokers, "socket.nagle.disable": True, "client.id": "bench-python"}
+    producer = Producer({
+        **common, "enable.idempotence": True, "acks": "all", "linger.ms": 5, "batch.num.messages": 10000,
+        "queue.buffering.max.messages": 100000, "queue.buffering.max.kbytes": 65536, "compression.type": "lz4",
+        "message.timeout.ms": 300000,
+    })
+    consumer = Consumer({
+        **common, "group.id": a.group, "enable.auto.commit": False, "enable.auto.offset.store": False,
+        "auto.offset.reset": "earliest", "queued.max.messages.kbytes": 16384, "fetch.wait.max.ms": 50,
+        "session.timeout.ms": 10000, "heartbeat.interval.ms": 1000, "max.poll.interval.ms": 300000,
+    })
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    consumer.subscribe([a.input])
+    started = time.monotonic()
+    first = None
+    pending = collections.deque()
+    consumed = produced = dlq = committed = 0
+    last_commit = time.monotonic()
+    produce = producer.produce
+    poll = producer.poll
+
+    def send(topic, value, key, headers, cb):
+        while True:
+            try:
+                produce(topic, value, key, headers=headers, on_delivery=cb)
+                return
+            except BufferError:
+                poll(0.01)  # queue full: serve delivery reports, then retry
+
+    def commit(sync):
+        nonlocal committed
+        offsets = {}
+        n = 0
+        while pending and pending[0].done:
+            b = pending.popleft()
+            if b.failed:
+                raise SystemExit(f"python peer: delivery failed: {b.failed}")
+            offsets.update(b.offsets)
+            n += b.size
+        if offsets:
+            consumer.commit(offsets=[TopicPartition(a.input, p, o) for p, o in offsets.items()], asynchronous=not sync)
+            committed += n
+
+    while not stop:
+        msgs = consumer.consume(num_messages=a.batch, timeout=0.1) if consumed < a.count else []
+        if msgs:
+            batch = _Batch()
+            cb = batch.ack
+            now_ms = int(time.time() * 1000)
+            ingest = rfc3339_ms(now_ms).encode()
+            for m in msgs:
+                if m.error():
+                    continue
+                if first is None:
+                    first = time.monotonic()
+                consumed += 1
+                p, off = m.partition(), m.offset()
+                batch.offsets[p] = off + 1
+                batch.size += 1
+                key, value = m.key(), m.value()
+                upstream = [(k, v) for k, v in (m.headers() or ()) if k not in HUB_LINEAGE and not k.startswith("ce_")]
+                lineage = [
+                    ("syncline-connector", cn_b), ("syncline-mapping-version", ver_b),
+                    ("syncline-source-topic", a.input), ("syncline-source-partition", str(p)),
+                    ("syncline-source-offset", str(off)), ("syncline-ingest-ts", ingest),
+                ]
+                if a.mode == "route":
+                    ts_type, ts = m.timestamp()
+                    base = [
+                        ("ce_specversion", b"1.0"), ("ce_id", f"{a.input}-{p}-{off}"), ("ce_source", source_b),
+                        None, ("ce_time", rfc3339_ms(ts)) if ts_type else None,
+                    ]
+                    for name, topic in routes:
+                        base[3] = ("ce_type", f"syncline.{connector}.{name}")
+                        headers = upstream + [h for h in base if h] + lineage[:2] + [("syncline-route", name)] + lineage[2:]
+                        batch.remaining += 1
+                        send(topic, value, key, headers, cb)
+                        produced += 1
+                else:
+                    try:
+                        out_key, out_value, event_id, occurred = map_marketing(value)
+                    except Reject as r:
+                        headers = upstream + lineage[:2] + [
+                            ("syncline-error-stage", r.stage), ("syncline-error-code", r.code),
+                            ("syncline-error-field", r.field or ""), ("syncline-error-message", str(r)[:500]),
+                            ("syncline-rule", ""), ("syncline-attempts", "1"), ("syncline-first-failed-at", ingest),
+                        ] + lineage[2:5]
+                        batch.remaining += 1
+                        send(a.dlq, value, key, headers, cb)  # original bytes unchanged
+                        dlq += 1
+                        continue
+                    delay = max(0, now_ms - occurred)
+                    headers = upstream + [
+                        ("ce_specversion", b"1.0"), ("ce_id", event_id), ("ce_source", source_b),
+                        ("ce_type", f"syncline.{connector}.{routes[0][0]}"), ("ce_time", rfc3339_ms(occurred)),
+                    ] + lineage[:2] + [("syncline-route", routes[0][0])] + lineage[2:] + [
+                        ("syncline-delay-ms", str(delay)), ("syncline-delayed", b"true" if delay > slo_ms else b"false"),
+                    ]
+                    batch.remaining += 1
+                    send(routes[0][1], out_value, out_key, headers, cb)
+                    produced += 1
+            batch.sealed = True
+            pending.append(batch)
+        poll(0)
+        t = time.monotonic()
+        if t - last_commit >= a.commit_interval_ms / 1000:
+            commit(False)
+            last_commit = t
+        if consumed >= a.count:
+            poll(0.01)
+            commit(True)
+            if committed >= a.count:
+                break
+    producer.flush(5)
+    commit(True)
+    consumer.close()
+    end = time.monotonic()
+    print(json.dumps({
+        "contender": "python", "records_in": consumed, "records_out": produced, "dlq": dlq, "committed": committed,
+        "active_seconds": round(end - first, 3) if first else 0, "seconds": round(end - started, 3),
+    }), flush=True)
+    return 0 if committed >= a.count and not stop else 3
+
+
+# ----------------------------------------------------------------------------------------------
+# Kafka helpers for the driver (preload, watermarks, verification).
+
+def kafka_client(brokers):
+    from confluent_kafka import Consumer
+    return Consumer({"bootstrap.servers": brokers, "group.id": "bench-inspector", "socket.nagle.disable": True,
+                     "enable.auto.commit": False, "client.id": "bench-inspector"})
+
+
+def partitions_of(client, topic) -> int:
+    md = client.list_topics(topic, timeout=10).topics.get(topic)
+    if md is None or md.error is not None or not md.partitions:
+        raise BenchError(f"topic {topic} does not exist on the embedded cluster ({md.error if md else 'no metadata'})")
+    return len(md.partitions)
+
+
+def watermarks(client, topic):
+    from confluent_kafka import TopicPartition
+    n = partitions_of(client, topic)
+    return [client.get_watermark_offsets(TopicPartition(topic, p), timeout=10, cached=False) for p in range(n)]
+
+
+def preload(brokers, topic, records):
+    from confluent_kafka import Producer
+    stats = {}
+
+    def on_stats(text):
+        s = json.loads(text)
+        t = s.get("topics", {}).get(topic)
+        if t:
+            stats["batch_bytes_avg"] = t.get("batchsize", {}).get("avg")
+            stats["batch_msgs_avg"] = t.get("batchcnt", {}).get("avg")
+        stats["txbytes"] = s.get("txmsg_bytes"), s.get("tx_bytes")
+
+    p = Producer({"bootstrap.servers": brokers, "socket.nagle.disable": True, "enable.idempotence": True,
+                  "acks": "all", "compression.type": "lz4", "linger.ms": 50, "batch.num.messages": 10000,
+                  "batch.size": 1000000, "queue.buffering.max.messages": 200000, "client.id": "bench-preload",
+                  "statistics.interval.ms": 1000, "stats_cb": on_stats})
+    errors = []
+
+    def dr(err, msg):
+        if err is not None:
+            errors.append(str(err))
+
+    for key, value in records:
+        while True:
+            try:
+                p.produce(topic, value, key, on_delivery=dr)
+                break
+            except BufferError:
+                p.poll(0.05)
+        p.poll(0)
+    left = p.flush(120)
+    time.sleep(1.1)
+    p.poll(0)  # one more statistics callback after the flush
+    if left or errors:
+        raise BenchError(f"preload failed: {left} undelivered, errors: {errors[:3]}")
+    return stats
+
+
+def read_range(brokers, topic, starts, ends):
+    """Reads [start, end) of every partition; returns (Counter of key/value digests, [headers dicts sample], count)."""
+    from confluent_kafka import Consumer, TopicPartition
+    c = Consumer({"bootstrap.servers": brokers, "group.id": "bench-verifier", "socket.nagle.disable": True,
+                  "enable.auto.commit": False, "client.id": "bench-verifier", "enable.partition.eof": False})
+    todo = {p: (s, e) for p, (s, e) in enumerate(zip(starts, ends)) if e > s}
+    c.assign([TopicPartition(topic, p, s) for p, (s, _) in todo.items()])
+    digests = collections.Counter()
+    ce_ids = collections.Counter()
+    left = sum(e - s for s, e in todo.values())
+    deadline = time.monotonic() + 60 + left / 5000
+    while left > 0 and time.monotonic() < deadline:
+        for m in c.consume(num_messages=5000, timeout=0.5):
+            if m.error():
+                continue
+            s, e = todo.get(m.partition(), (0, 0))
+            if s <= m.offset() < e:
+                digests[digest(m.key(), m.value())] += 1
+                for k, v in m.headers() or ():
+                    if k == "ce_id":
+                        ce_ids[v] += 1
+                        break
+                left -= 1
+    c.close()
+    return digests, ce_ids, left
+
+
+# ----------------------------------------------------------------------------------------------
+# Driver.
+
+def machine_info():
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = None
+    try:
+        with open("/proc/meminfo") as f:
+            mem = round(int(f.readline().split()[1]) / 1024 / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return {"nproc": os.cpu_count(), "cpu_model": model, "mem_gib": mem, "kernel": platform.release(),
+            "python": platform.python_version(), "loadavg_start": list(os.getloadavg())}
+
+
+def proc_cpu_seconds(pid) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            parts = f.read().rsplit(")", 1)[1].split()
+        return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
+def build_passthrough() -> str:
+    out = os.path.join(OUT_DIR, "bin", "passthrough")
+    if os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(PASSTHROUGH_SRC):
+        return out
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "rdkafka"], capture_output=True, text=True)
+    if flags.returncode != 0:
+        raise BenchError("pkg-config cannot find rdkafka: install librdkafka-dev (ops/bench does it when run as root)")
+    cmd = [os.environ.get("CC", "cc"), "-O2", "-Wall", "-o", out, PASSTHROUGH_SRC, *flags.stdout.split()]
+    log("compiling " + " ".join(cmd))
+    subprocess.run(cmd, check=True)
+    return out
+
+
+def build_syncline() -> str:
+    scratch = os.path.join(REPO, ".build-bench")
+    cmd = ["swift", "build", "-c", "release", "--scratch-path", scratch, "--product", "syncline"]
+    log("building Syncline: " + " ".join(cmd) + " (the first build takes a few minutes)")
+    t = time.monotonic()
+    for attempt in range(1, 4):
+        r = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode == 0:
+            break
+        if "was modified during the build" in r.stdout and attempt < 3:
+            log("a source file changed during the build; building again")
+            time.sleep(5)
+            continue
+        sys.stderr.write(r.stdout[-4000:])
+        raise BenchError("swift build failed (or pass --syncline BIN)")
+    log(f"built in {time.monotonic() - t:.0f} s")
+    return os.path.join(scratch, "release", "syncline")
+
+
+def load_yaml(path):
+    import yaml
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    return yaml.safe_load(text), text
+
+
+def set_partitions(topic_file, partitions):
+    with open(topic_file, encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r"(?m)^partitions:\s*(\d+)\s*$", text)
+    if not m:
+        raise BenchError(f"{topic_file}: no 'partitions:' line to raise")
+    if int(m.group(1)) < partitions:
+        text = text[: m.start(1)] + str(partitions) + text[m.end(1):]
+        with open(topic_file, "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+def write_topic(root, name, partitions, description):
+    with open(os.path.join(root, "topics", f"{name}.yaml"), "w", encoding="utf-8") as f:
+        f.write(f"name: {name}\ndescription: {description}\npartitions: {partitions}\nreplication_factor: 1\n"
+                f"format: json\nconfig:\n  compression.type: lz4\n")
+
+
+class Broker:
+    def __init__(self, syncline, root, count, log_path):
+        self.log = open(log_path, "w")
+        self.proc = subprocess.Popen(
+            [syncline, "broker", "--brokers", str(count), "--root", root, "--state", os.path.join(root, "state"),
+             "--log-level", "warning"],
+            cwd=root, stdout=subprocess.PIPE, stderr=self.log, text=True, start_new_session=True)
+        self.bootstrap = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            if line.startswith("kafka: "):
+                self.bootstrap = line.split(" ", 1)[1].strip()
+                break
+        if not self.bootstrap:
+            self.stop()
+            raise BenchError(f"`syncline broker` printed no 'kafka:' line (exit {self.proc.poll()}); see {log_path}")
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def run_measured(cmd, cwd, timeout, stdout_path, stderr_path, env=None):
+    """Runs one contender; returns (exit code, stdout text, rusage, wall seconds)."""
+    with open(stdout_path, "w") as out, open(stderr_path, "w") as err:
+        t = time.monotonic()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, env=env, start_new_session=True)
+        deadline = t + timeout
+        status = ru = None
+        while True:
+            pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                log(f"timeout after {timeout:.0f} s: killing {cmd[0]}")
+                os.kill(proc.pid, signal.SIGKILL)
+                _, status, ru = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.05)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.monotonic() - t
+    with open(stdout_path) as f:
+        text = f.read()
+    return proc.returncode, text, ru, wall
+
+
+def last_json_line(text):
+    for line in reversed(text.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                return json.loads(line)
+            except ValueError:
+                pass
+    return None
+
+
+def summarize(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def main_driver(a) -> int:
+    t0 = time.monotonic()
+    os.makedirs(OUT_DIR, exist_ok=True)
+    if a.quick:
+        a.records = a.records or 20000
+        a.repeat = a.repeat or 1
+    a.records = a.records or 200000
+    a.repeat = a.repeat or 3
+    contenders = [c for c in (a.contenders.split(",") if a.contenders else CONTENDERS) if c]
+    if a.skip_python:
+        contenders = [c for c in contenders if c != "python"]
+    unknown = set(contenders) - set(CONTENDERS)
+    if unknown:
+        raise BenchError(f"unknown contender(s) {sorted(unknown)}; use {', '.join(CONTENDERS)}")
+    mode = "mapping" if a.mapping else "route"
+
+    work = tempfile.mkdtemp(prefix="syncline-bench-")
+    root = os.path.join(work, "root")
+    logs = os.path.join(OUT_DIR, "logs")
+    shutil.rmtree(logs, ignore_errors=True)
+    os.makedirs(os.path.join(root, "topics"))
+    os.makedirs(os.path.join(root, "connectors"))
+    os.makedirs(logs)
+
+    # The connector and the topics it uses.
+    if a.connector:
+        connector_path = os.path.abspath(a.connector)
+    elif mode == "mapping":
+        connector_path = MAPPING_CONNECTOR
+    else:
+        connector_path = os.path.join(root, "connectors", "bench.yaml")
+        with open(connector_path, "w", encoding="utf-8") as f:
+            f.write(ROUTE_CONNECTOR)
+    if os.path.exists(connector_path):
+        spec, connector_text = load_yaml(connector_path)
+        name = spec["name"]
+        input_topic = spec["input"]["topics"][0]
+        if len(spec["input"]["topics"]) > 1:
+            log(f"the connector reads {spec['input']['topics']}; the bench loads only {input_topic}")
+        routes = [(r.get("name") or f"route{i + 1}", r["topic"]) for i, r in enumerate(spec["routes"])]
+        dlq = spec.get("dlq") or f"hub.dlq.{name}.v1"
+        version = str(spec["version"]) if spec.get("version") is not None else fnv_version(connector_text)
+        slo = float(spec.get("slo_seconds", 90))
+        plain = all(set(r) <= {"name", "topic", "key"} for r in spec["routes"]) and not (
+            set(spec) - {"name", "description", "version", "input", "event_id", "source_timestamp", "dlq", "slo_seconds", "routes", "tuning"})
+        if mode == "route" and not plain:
+            log("the connector has more than plain routes: pass --mapping so the Python peer does the same job")
+    elif "syncline" in contenders:
+        raise BenchError(f"connector file {connector_path} not found"
+                         + (" (the marketing mapping connector has not landed yet; run --contenders passthrough,python meanwhile)" if mode == "mapping" else ""))
+    else:
+        name, input_topic, routes, dlq, version, slo, connector_text = "marketing", MAPPING_INPUT, [("leads", MAPPING_OUTPUT)], MAPPING_DLQ, "bench", 90.0, ""
+
+    n = a.records
+    # Partitions: an output record is ~1 KB with its lineage headers; assume lz4 halves it and keep
+    # every partition's share of ONE run under 80% of the mock's 5 MiB cap. The checks below prove it.
+    partitions = a.partitions or max(24, -(-n * 1000 // int(2 * 0.8 * MOCK_PARTITION_CAP)))
+    for src in sorted(os.listdir(os.path.join(REPO, "topics"))):
+        if src.endswith((".yaml", ".yml")):
+            shutil.copy(os.path.join(REPO, "topics", src), os.path.join(root, "topics", src))
+    for topic, what in ((BENCH_INPUT, "ops/bench input"), (BENCH_OUTPUT, "ops/bench route output"), (BENCH_DLQ, "ops/bench DLQ")):
+        write_topic(root, topic, partitions, what)
+    used = [input_topic] + [t for _, t in routes] + [dlq]
+    for topic in used:
+        path = os.path.join(root, "topics", f"{topic}.yaml")
+        if os.path.exists(path):
+            set_partitions(path, partitions)
+        elif topic.startswith(("raw.", "hub.")):
+            write_topic(root, topic, partitions, "created by ops/bench")
+        else:
+            raise BenchError(f"topic {topic} used by the connector has no file in topics/")
+
+    # Binaries.
+    passthrough_bin = build_passthrough() if "passthrough" in contenders else None
+    syncline = os.path.abspath(a.syncline) if a.syncline else build_syncline()
+    built_here = not a.syncline
+    if not os.access(syncline, os.X_OK):
+        raise BenchError(f"no Syncline binary at {syncline}")
+
+    import confluent_kafka
+    result = {
+        "schema": 1,
+        "started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "command": " ".join(["ops/bench", *sys.argv[1:]]),
+        "machine": machine_info(),
+        "librdkafka": {
+            "passthrough": subprocess.run([passthrough_bin, "--version"], capture_output=True, text=True).stdout.strip() if passthrough_bin else None,
+            "python_peer": confluent_kafka.libversion()[0],
+            "confluent_kafka": confluent_kafka.version()[0],
+        },
+        "config": {"records": n, "repeat": a.repeat, "partitions": partitions, "brokers": a.brokers, "mode": mode,
+                   "seed": a.seed, "connector": connector_path, "connector_name": name, "input_topic": input_topic,
+                   "output_topics": [t for _, t in routes], "dlq_topic": dlq, "mapping_version": version,
+                   "contenders": contenders, "syncline": syncline},
+    }
+    try:
+        rev = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no", "--", "Sources", "Package.swift"],
+                               capture_output=True, text=True).stdout.strip()
+        if built_here and rev:
+            result["config"]["source_revision"] = rev + ("+uncommitted changes in Sources" if dirty else "")
+        else:
+            result["config"]["source_revision"] = f"given binary (built {time.strftime('%Y-%m-%d %H:%M', time.localtime(os.path.getmtime(syncline)))})"
+    except OSError:
+        pass
+    try:
+        ldd = subprocess.run(["ldd", syncline], capture_output=True, text=True).stdout
+        m = re.search(r"librdkafka\S* => (\S+)", ldd)
+        result["librdkafka"]["syncline_links"] = m.group(1) if m else None
+    except OSError:
+        pass
+
+    log(f"generating {n} records (seed {a.seed})")
+    t = time.monotonic()
+    records, invalid = generate(n, a.seed)
+    sizes = [len(v) for _, v in records]
+    kinds = collections.Counter(invalid.values())
+    result["dataset"] = {"records": n, "invalid": len(invalid), "invalid_kinds": dict(kinds),
+                         "value_bytes_avg": round(sum(sizes) / n, 1), "value_bytes_total": sum(sizes),
+                         "keys_distinct": len({k for k, _ in records}), "generate_seconds": round(time.monotonic() - t, 2)}
+    all_digests = collections.Counter(digest(k, v) for k, v in records)
+    invalid_digests = collections.Counter(digest(*records[i]) for i in invalid)
+    expect_dlq = len(invalid) if mode == "mapping" else 0
+    expect_out = (n - expect_dlq) * (len(routes) if mode == "route" else 1)
+    with open(os.path.join(OUT_DIR, "sample-records.jsonl"), "wb") as f:
+        for k, v in records[:20]:
+            f.write(k + b"\t" + v + b"\n")
+
+    broker = None
+    problems = []
+    runs = []
+    try:
+        log(f"starting the embedded cluster ({a.brokers} brokers, {partitions} partitions per bench topic)")
+        broker = Broker(syncline, root, a.brokers, os.path.join(logs, "broker.stderr"))
+        bootstrap = broker.bootstrap
+        result["config"]["bootstrap"] = bootstrap
+        client = kafka_client(bootstrap)
+        for topic in used:
+            got = partitions_of(client, topic)
+            if got < partitions:
+                raise BenchError(f"{topic} has {got} partitions, expected {partitions}")
+
+        log(f"preloading {n} records ({sum(sizes) / MIB:.1f} MiB of values) into {input_topic}")
+        t = time.monotonic()
+        pstats = preload(bootstrap, input_topic, records)
+        result["dataset"]["preload_seconds"] = round(time.monotonic() - t, 2)
+        result["dataset"]["preload_batches"] = pstats
+        wm = watermarks(client, input_topic)
+        lows = [lo for lo, _ in wm]
+        highs = [hi for _, hi in wm]
+        result["dataset"]["input_partitions"] = len(wm)
+        result["dataset"]["input_high_watermarks"] = {"min": min(highs), "max": max(highs), "sum": sum(highs)}
+        if any(lows) or sum(highs) != n:
+            raise BenchError(f"preload check failed: low watermarks {lows} (all must be 0), sum of high watermarks "
+                             f"{sum(highs)} != {n}: the mock dropped data (raise --partitions)")
+        log(f"preload OK: {len(wm)} partitions, low watermarks all 0, high watermarks sum {sum(highs)} "
+            f"({result['dataset']['preload_seconds']} s)")
+        input_highs = highs
+        del records
+
+        out_topics = sorted({t for _, t in routes} | {dlq})
+        order = list(contenders)
+        for rep in range(1, a.repeat + 1):
+            for contender in order:
+                run = run_one(a, contender, rep, bootstrap, client, broker, root, logs, input_topic, input_highs, routes,
+                              dlq, out_topics, name, version, slo, mode, connector_path, syncline, passthrough_bin,
+                              expect_out, expect_dlq, all_digests, invalid_digests)
+                runs.append(run)
+                status = "OK" if not run["problems"] else "FAILED: " + "; ".join(run["problems"])
+                rps = f"{run['records_per_s']:,.0f}" if run.get("records_per_s") else "—"
+                log(f"rep {rep} {contender:<11} {rps:>10} records/s  active {fmt(run.get('active_seconds'), '.2f')} s  "
+                    f"cpu {run['cpu_s']:.2f} s  rss {run['max_rss_mb']:.0f} MB  {status}")
+                problems += [f"{contender} rep {rep}: {p}" for p in run["problems"]]
+            order = order[1:] + order[:1]  # rotate so no contender always runs first or last
+        wm = watermarks(client, input_topic)
+        if any(lo for lo, _ in wm) or sum(hi for _, hi in wm) != n:
+            problems.append("input topic changed during the runs")
+        client.close()
+    finally:
+        if broker:
+            broker.stop()
+            result["broker_exit"] = broker.proc.returncode
+        shutil.rmtree(work, ignore_errors=True)
+
+    result["runs"] = runs
+    summary = {}
+    for c in contenders:
+        mine = [r for r in runs if r["contender"] == c]
+        summary[c] = {
+            "records_per_s": summarize([r.get("records_per_s") for r in mine]),
+            "active_seconds": summarize([r.get("active_seconds") for r in mine]),
+            "cpu_s": summarize([r["cpu_s"] for r in mine]),
+            "cpu_us_per_record": summarize([r["cpu_s"] / n * 1e6 for r in mine]),
+            "max_rss_mb": summarize([r["max_rss_mb"] for r in mine]),
+            "broker_cpu_s": summarize([r.get("broker_cpu_s") for r in mine]),
+            "runs_ok": sum(1 for r in mine if not r["problems"]),
+        }
+    ratios = {}
+
+    def med(c):
+        s = summary.get(c, {}).get("records_per_s")
+        return s["median"] if s else None
+
+    for other in ("passthrough", "python"):
+        if med("syncline") and med(other):
+            paired = []
+            for rep in range(1, a.repeat + 1):
+                s = next((r.get("records_per_s") for r in runs if r["contender"] == "syncline" and r["rep"] == rep), None)
+                o = next((r.get("records_per_s") for r in runs if r["contender"] == other and r["rep"] == rep), None)
+                if s and o:
+                    paired.append(s / o)
+            ratios[f"syncline/{other}"] = {"of_medians": med("syncline") / med(other), "per_rep": paired}
+    result["summary"] = summary
+    result["ratios"] = ratios
+    result["machine"]["loadavg_end"] = list(os.getloadavg())
+    result["problems"] = problems
+    result["ok"] = not problems
+    result["total_seconds"] = round(time.monotonic() - t0, 1)
+
+    print_report(result)
+    out = os.path.abspath(a.out)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(result, f, ensure_ascii=False, indent=2)
+    print(f"\nresults: {out}   logs: {logs}")
+    if problems:
+        print("\nFAILED checks:\n  " + "\n  ".join(problems))
+        return 1
+    return 0
+
+
+def run_one(a, contender, rep, bootstrap, client, broker, root, logs, input_topic, input_highs, routes, dlq,
+            out_topics, name, version, slo, mode, connector_path, syncline, passthrough_bin, expect_out, expect_dlq,
+            all_digests, invalid_digests):
+    n = a.records
+    group = f"bench-{contender}-{rep}-{os.getpid()}-{int(time.time())}"
+    before = {t: watermarks(client, t) for t in out_topics}
+    timeout = 120 + n / 2000
+    if contender == "passthrough":
+        if len(routes) != 1:
+            raise BenchError("the passthrough contender needs a connector with one route")
+        cmd = [passthrough_bin, "--brokers", bootstrap, "--group", group, "--input", input_topic,
+               "--output", routes[0][1], "--count", str(n)]
+    elif contender == "syncline":
+        cmd = [syncline, "run", "--connector", connector_path, "--brokers", bootstrap, "--group", group,
+               "--exit-after", str(n), "--root", root, "--state", os.path.join(root, "state"), "--log-level", a.syncline_log_level]
+    else:
+        cmd = [sys.executable, os.path.abspath(__file__), "_peer", "--brokers", bootstrap, "--group", group,
+               "--input", input_topic, "--routes", ",".join(f"{r}={t}" for r, t in routes), "--dlq", dlq,
+               "--count", str(n), "--mode", mode, "--connector-name", name, "--mapping-version", version,
+               "--slo-seconds", str(slo)]
+    stem = os.path.join(logs, f"{contender}-rep{rep}")
+    broker_cpu0 = proc_cpu_seconds(broker.pid)
+    load = os.getloadavg()[0]
+    code, stdout, ru, wall = run_measured(cmd, root, timeout, stem + ".stdout", stem + ".stderr")
+    broker_cpu = proc_cpu_seconds(broker.pid) - broker_cpu0
+    out = last_json_line(stdout) or {}
+    run = {
+        "contender": contender, "rep": rep, "group": group, "exit_code": code, "wall_seconds": round(wall, 3),
+        "cpu_user_s": round(ru.ru_utime, 3), "cpu_sys_s": round(ru.ru_stime, 3),
+        "cpu_s": round(ru.ru_utime + ru.ru_stime, 3), "max_rss_mb": round(ru.ru_maxrss / 1024, 1),
+        "broker_cpu_s": round(broker_cpu, 3), "loadavg_1m_before": load, "reported": out,
+        "active_seconds": out.get("active_seconds"), "problems": [],
+    }
+    if out.get("active_seconds"):
+        run["records_per_s"] = n / out["active_seconds"]
+    problems = run["problems"]
+    if code != 0:
+        problems.append(f"exit code {code} (see {stem}.stderr)")
+    if not out:
+        problems.append("printed no JSON summary")
+    elif out.get("committed", 0) < n:
+        problems.append(f"reported {out.get('committed')} committed of {n}")
+
+    # Counts: what this run added to each output topic, and nothing of it trimmed by the mock's cap.
+    after = {t: watermarks(client, t) for t in out_topics}
+    added = {}
+    for t in out_topics:
+        added[t] = sum(hi for _, hi in after[t]) - sum(hi for _, hi in before[t])
+        trimmed = [p for p, ((_, hi0), (lo1, _)) in enumerate(zip(before[t], after[t])) if lo1 > hi0]
+        if trimmed:
+            problems.append(f"{t}: the mock's 5 MiB cap dropped part of this run's output on partitions {trimmed} (raise --partitions)")
+    route_topics = [t for _, t in routes]
+    delivered = sum(added[t] for t in set(route_topics))
+    if dlq in route_topics:
+        got_dlq = 0
+    else:
+        got_dlq = added.get(dlq, 0)
+    run["delivered"] = {"outputs": delivered, "dlq": got_dlq, "by_topic": added}
+    if delivered + got_dlq < expect_out + expect_dlq:
+        problems.append(f"LOST RECORDS: outputs {delivered} + dlq {got_dlq} < expected {expect_out} + {expect_dlq}")
+    elif delivered != expect_out or got_dlq != expect_dlq:
+        problems.append(f"counts differ: outputs {delivered} (expected {expect_out}), dlq {got_dlq} (expected {expect_dlq})")
+
+    # Committed offsets of the run's group must equal the input's end offsets.
+    from confluent_kafka import Consumer, TopicPartition
+    c = Consumer({"bootstrap.servers": bootstrap, "group.id": group, "socket.nagle.disable": True,
+                  "enable.auto.commit": False, "client.id": "bench-inspector"})
+    try:
+        got = c.committed([TopicPartition(input_topic, p) for p in range(len(input_highs))], timeout=15)
+        behind = [tp.partition for tp in got if tp.offset != input_highs[tp.partition]]
+        if behind:
+            problems.append(f"committed offsets differ from the input's end on partitions {behind[:10]}")
+    except Exception as e:  # noqa: BLE001 - reported as a failed check
+        problems.append(f"cannot read committed offsets: {e}")
+    finally:
+        c.close()
+
+    # Content: every record delivered once, unchanged (route), or its original bytes in the DLQ (mapping).
+    if a.verify and not problems:
+        t = time.monotonic()
+        if mode == "route":
+            for topic in set(route_topics):
+                starts = [hi for _, hi in before[topic]]
+                ends = [hi for _, hi in after[topic]]
+                digests, _, left = read_range(bootstrap, topic, starts, ends)
+                if left:
+                    problems.append(f"verify: could not read {left} records back from {topic}")
+                elif digests != all_digests:
+                    missing = sum((all_digests - digests).values())
+                    extra = sum((digests - all_digests).values())
+                    problems.append(f"verify: {topic} differs from the input: {missing} records missing or changed, {extra} unexpected")
+        else:
+            digests, _, left = read_range(bootstrap, dlq, [hi for _, hi in before[dlq]], [hi for _, hi in after[dlq]])
+            if left or digests != invalid_digests:
+                problems.append(f"verify: the DLQ does not hold exactly the invalid records' original bytes "
+                                f"({sum((invalid_digests - digests).values())} missing, {sum((digests - invalid_digests).values())} unexpected)")
+            topic = route_topics[0]
+            _, ce_ids, left = read_range(bootstrap, topic, [hi for _, hi in before[topic]], [hi for _, hi in after[topic]])
+            if left or (ce_ids and (len(ce_ids) != expect_out or max(ce_ids.values()) > 1)):
+                problems.append(f"verify: {topic} holds {sum(ce_ids.values())} records with {len(ce_ids)} distinct ce_id (expected {expect_out})")
+        run["verify_seconds"] = round(time.monotonic() - t, 2)
+    return run
+
+
+def fmt(x, spec):
+    return "—" if x is None else format(x, spec)
+
+
+def print_report(r):
+    m = r["machine"]
+    lib = r["librdkafka"]
+    ds = r["dataset"]
+    cfg = r["config"]
+    print()
+    print(f"Syncline benchmark — {cfg['mode']} mode, connector {cfg['connector_name']} ({os.path.relpath(cfg['connector'], REPO) if cfg['connector'].startswith(REPO) else cfg['connector']})")
+    print(f"machine: {m['nproc']} CPUs, {m['cpu_model']}, {m['mem_gib']} GiB, Linux {m['kernel']}; "
+          f"load avg {m['loadavg_start'][0]:.2f} at start, {m['loadavg_end'][0]:.2f} at end")
+    print(f"librdkafka: passthrough {lib.get('passthrough')}, Syncline links {lib.get('syncline_links')}, "
+          f"python peer {lib['python_peer']} (confluent-kafka {lib['confluent_kafka']}, Python {m['python']})")
+    print(f"data: {ds['records']} records, avg {ds['value_bytes_avg']:.0f} B, {ds['invalid']} invalid {ds['invalid_kinds']}, "
+          f"{ds['keys_distinct']} keys; {ds['input_partitions']} partitions (lz4), {cfg['brokers']} mock brokers; "
+          f"{cfg['repeat']} alternating repetitions; records/s = records / active seconds (first record → exit)")
+    print()
+    head = f"{'contender':<12}{'records/s median':>17}{'min':>10}{'max':>10}{'active s':>10}{'CPU s':>8}{'CPU µs/rec':>11}{'peak RSS MB':>12}{'broker CPU s':>13}{'ok':>5}"
+    print(head)
+    print("-" * len(head))
+    for c, s in r["summary"].items():
+        rps = s["records_per_s"] or {}
+        print(f"{c:<12}{fmt(rps.get('median'), ',.0f'):>17}{fmt(rps.get('min'), ',.0f'):>10}{fmt(rps.get('max'), ',.0f'):>10}"
+              f"{fmt((s['active_seconds'] or {}).get('median'), '.2f'):>10}{fmt((s['cpu_s'] or {}).get('median'), '.2f'):>8}"
+              f"{fmt((s['cpu_us_per_record'] or {}).get('median'), '.1f'):>11}{fmt((s['max_rss_mb'] or {}).get('max'), '.0f'):>12}"
+              f"{fmt((s['broker_cpu_s'] or {}).get('median'), '.2f'):>13}{s['runs_ok']:>3}/{r['config']['repeat']}")
+    print("(CPU s, CPU µs/rec and broker CPU s are medians per run; peak RSS is the max over runs.)")
+    print()
+    for k, v in r["ratios"].items():
+        per = ", ".join(f"{x:.2f}" for x in v["per_rep"])
+        print(f"{k:<22} {v['of_medians']:.2f}×  (per repetition: {per})")
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(
+        prog="ops/bench",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="""Throughput of a Syncline connector against a raw librdkafka passthrough (the ceiling)
+and a Python confluent-kafka peer (what a user would otherwise write), on the embedded Kafka
+cluster, in one run.
+
+Starts `syncline broker`, generates a deterministic data set of marketing form events (~450 B,
+Chinese field names and values, messy phones, mixed timestamps, ~3% invalid), preloads it with
+lz4 into enough partitions that the mock's 5 MiB-per-partition cap drops nothing (checked),
+then runs the contenders alternately R times, each with a fresh consumer group, and checks
+that every run delivered every record (or DLQ'd exactly the invalid ones), committed the
+input's end offsets, and (with --verify) that the output holds every input record unchanged.
+
+Reports records/s from each process's active seconds (first record consumed → exit, start-up
+and the ~3 s first group join excluded), CPU seconds (user+sys) and peak RSS from wait4, the
+brokers' CPU per run, and the ratios Syncline/passthrough and Syncline/Python. Exits non-zero
+when any check fails.""",
+        epilog="""examples:
+  ops/bench --quick                      smoke run (20,000 records, 1 repetition)
+  ops/bench                              the default: 200,000 records, 3 repetitions
+  ops/bench --syncline .build-bench/release/syncline --skip-python
+  ops/bench --mapping                    marketing mapping connector (connectors/marketing.yaml)
+""")
+    p.add_argument("--records", type=int, help="records in the data set (default 200000; --quick: 20000)")
+    p.add_argument("--repeat", type=int, help="repetitions of each contender (default 3; --quick: 1)")
+    p.add_argument("--quick", action="store_true", help="a small smoke run")
+    p.add_argument("--connector", help="Syncline's connector file (default: the built-in route connector "
+                   f"{BENCH_INPUT} → {BENCH_OUTPUT}; with --mapping: connectors/marketing.yaml)")
+    p.add_argument("--mapping", action="store_true", help="mapping mode: the connector parses, maps, normalises "
+                   "and validates (invalid records to its DLQ) and the Python peer does the same")
+    p.add_argument("--syncline", help="the syncline binary (default: build release into .build-bench and use it)")
+    p.add_argument("--skip-python", action="store_true", help="leave out the Python peer")
+    p.add_argument("--contenders", help=f"comma-separated subset of {','.join(CONTENDERS)}")
+    p.add_argument("--partitions", type=int, help="partitions of the input/output/DLQ topics (default: from --records)")
+    p.add_argument("--brokers", type=int, default=3, help="mock brokers (default 3, as `syncline broker`)")
+    p.add_argument("--seed", type=int, default=20250601, help="data set seed")
+    p.add_argument("--no-verify", dest="verify", action="store_false",
+                   help="skip reading every run's output back (counts and commits are still checked)")
+    p.add_argument("--syncline-log-level", default="warning", help="Syncline's --log-level (default warning)")
+    p.add_argument("--out", default=os.path.join(OUT_DIR, "latest.json"), help="results JSON (default ops/bench-out/latest.json)")
+    return p.parse_args(argv)
+
+
+def parse_peer_args(argv):
+    p = argparse.ArgumentParser(prog="bench.py _peer")
+    for name in ("--brokers", "--group", "--input", "--routes", "--dlq", "--connector-name", "--mapping-version"):
+        p.add_argument(name, required=True)
+    p.add_argument("--count", type=int, required=True)
+    p.add_argument("--mode", choices=("route", "mapping"), default="route")
+    p.add_argument("--slo-seconds", type=float, default=90)
+    p.add_argument("--batch", type=int, default=2000)
+    p.add_argument("--commit-interval-ms", type=int, default=500)
+    return p.parse_args(argv)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "_peer":
+        sys.exit(run_peer(parse_peer_args(sys.argv[2:])))
+    args = parse_args(sys.argv[1:])
+    try:
+        sys.exit(main_driver(args))
+    except BenchError as e:
+        print(f"ops/bench: {e}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
