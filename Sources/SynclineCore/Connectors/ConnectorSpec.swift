@@ -18,6 +18,12 @@ public struct ConnectorSpec: Sendable {
     /// The file it came from and its text (recorded with the mapping version).
     public var file: String
     public var content: String
+    /// Phone region and time zone used by field rules that do not set their own.
+    public var defaults: MappingDefaults = MappingDefaults()
+    /// Values larger than this are rejected at decode with `payload_too_large` (default 1 MiB).
+    public var maxPayloadBytes: Int = 1 << 20
+    /// How `csv` payloads are read.
+    public var csv: CSVOptions = CSVOptions()
 
     public init(
         name: String, description: String = "", mappingVersion: String, inputTopics: [String],
@@ -41,6 +47,9 @@ public struct ConnectorSpec: Sendable {
     }
 
     /// Every topic this connector may write to.
+    /// True when some route maps fields or has a condition, so payloads must be decoded.
+    public var needsDecoding: Bool { routes.contains { !$0.fields.isEmpty || $0.extra != nil || $0.when != nil } }
+
     public var outputTopics: [String] {
         var seen = Set<String>()
         return (routes.map(\.topic) + [dlqTopic, TopicNames.latency]).filter { seen.insert($0).inserted }
@@ -54,12 +63,30 @@ public struct RouteSpec: Sendable {
     public var topic: String
     /// The canonical field whose value keys the output; nil keeps the input's key.
     public var key: String?
+    /// Only records for which this condition holds take the route; nil takes every record.
+    public var when: Expression?
+    /// Field rules, in file order. Empty means a plain pass-through route.
+    public var fields: [FieldRule]
+    /// Collects unmapped members of an object into one canonical object field.
+    public var extra: ExtraFields?
+    /// Where the route is in the file (`routes[0]`), for messages.
+    public var location: String
 
-    public init(name: String, topic: String, key: String? = nil) {
+    public init(
+        name: String, topic: String, key: String? = nil, when: Expression? = nil, fields: [FieldRule] = [],
+        extra: ExtraFields? = nil, location: String = ""
+    ) {
         self.name = name
         self.topic = topic
         self.key = key
+        self.when = when
+        self.fields = fields
+        self.extra = extra
+        self.location = location
     }
+
+    /// True for a plain route: no field rules, so the record passes unchanged.
+    public var isPassthrough: Bool { fields.isEmpty && extra == nil }
 }
 
 /// How the runtime batches, bounds and commits; defaults suit the embedded cluster and production.

@@ -5,10 +5,16 @@ public import Foundation
 public enum ConnectorSpecParser {
     static let topLevelKeys: Set<String> = [
         "name", "description", "version", "input", "event_id", "source_timestamp", "dlq", "slo_seconds",
-        "routes", "tuning",
+        "routes", "tuning", "defaults",
     ]
-    static let inputKeys: Set<String> = ["topics", "format"]
-    static let routeKeys: Set<String> = ["name", "topic", "key"]
+    static let inputKeys: Set<String> = ["topics", "format", "csv", "max_payload_bytes"]
+    static let routeKeys: Set<String> = ["name", "topic", "key", "when", "fields", "extra"]
+    static let defaultsKeys: Set<String> = ["phone_region", "timezone"]
+    static let csvKeys: Set<String> = ["columns", "delimiter"]
+    static let extraKeys: Set<String> = ["from", "into"]
+    static let ruleKeys: Set<String> = [
+        "to", "from", "const", "expr", "type", "required", "default", "max_length", "scale", "region", "timezone", "map", "trim",
+    ]
     static let tuningKeys: Set<String> = ["batch_size", "max_in_flight", "commit_interval_ms"]
 
     public static func load(file: URL) throws(ConfigProblems) -> ConnectorSpec {
@@ -64,7 +70,24 @@ public enum ConnectorSpecParser {
         }
         var inputTopics: [String] = []
         var format = PayloadFormat.json
+        var csv = CSVOptions()
+        var maxPayloadBytes = 1 << 20
         if let input = root.required("input", &problems) {
+            if let node = input["csv"] {
+                node.rejectUnknownKeys(allowed: csvKeys, &problems)
+                csv.columns = node["columns"]?.strings(&problems)
+                if let delimiterNode = node["delimiter"], let text = delimiterNode.string(&problems) {
+                    if text.utf8.count == 1, let byte = text.utf8.first, byte != UInt8(ascii: "\""), byte != 0x0A {
+                        csv.delimiter = byte
+                    } else {
+                        problems.append(delimiterNode.problem("delimiter must be one ASCII character other than '\"' or a newline"))
+                    }
+                }
+            }
+            if let node = input["max_payload_bytes"], let value = node.int(&problems) {
+                if value < 1 { problems.append(node.problem("max_payload_bytes must be positive")) }
+                maxPayloadBytes = max(1, value)
+            }
             input.rejectUnknownKeys(allowed: inputKeys, &problems)
             if let topics = input.required("topics", &problems)?.strings(&problems) {
                 inputTopics = topics
@@ -81,6 +104,23 @@ public enum ConnectorSpecParser {
         let version = root["version"]?.string(&problems) ?? ContentHash.hex(text)
         let slo = root["slo_seconds"]?.double(&problems) ?? 90
         if slo <= 0 { problems.append(root.problem("slo_seconds must be positive", field: "slo_seconds")) }
+        var defaults = MappingDefaults()
+        if let node = root["defaults"] {
+            node.rejectUnknownKeys(allowed: defaultsKeys, &problems)
+            if let regionNode = node["phone_region"], let region = regionNode.string(&problems) {
+                if PhoneNormalizer(defaultRegion: region) == nil {
+                    let known = PhoneNormalizer.regions.keys.sorted().joined(separator: ", ")
+                    problems.append(regionNode.problem("unknown phone region '\(region)' (known: \(known))"))
+                }
+                defaults.phoneRegion = region.uppercased()
+            }
+            if let zoneNode = node["timezone"], let zone = zoneNode.string(&problems) {
+                if TimestampParser.Zone(zone) == nil {
+                    problems.append(zoneNode.problem("unknown time zone '\(zone)' (use UTC, an offset like +08:00, or an IANA name like Asia/Shanghai)"))
+                }
+                defaults.timezone = zone
+            }
+        }
         var routes: [RouteSpec] = []
         if let node = root.required("routes", &problems), let items = node.list(&problems) {
             if items.isEmpty { problems.append(node.problem("a connector needs at least one route")) }
@@ -102,14 +142,30 @@ public enum ConnectorSpecParser {
         for index in problems.indices where problems[index].connector == nil && !name.isEmpty {
             problems[index].connector = name
         }
+        for key in ["event_id", "source_timestamp"] {
+            if let node = root[key], let path = node.string(&problems) {
+                do throws(SourcePath.Malformed) {
+                    _ = try SourcePath.parse(path)
+                } catch {
+                    problems.append(node.problem("bad path: \(error.message)"))
+                }
+            }
+        }
+        for index in problems.indices where problems[index].connector == nil && !name.isEmpty {
+            problems[index].connector = name
+        }
         if !problems.isEmpty { throw ConfigProblems(problems) }
-        return ConnectorSpec(
+        var spec = ConnectorSpec(
             name: name, description: root["description"]?.string(&problems) ?? "", mappingVersion: version,
             inputTopics: inputTopics, format: format,
             eventIDPath: root["event_id"]?.string(&problems),
             sourceTimestampPath: root["source_timestamp"]?.string(&problems),
             dlqTopic: root["dlq"]?.string(&problems), sloSeconds: slo, routes: routes, tuning: tuning,
             file: file, content: text)
+        spec.defaults = defaults
+        spec.csv = csv
+        spec.maxPayloadBytes = maxPayloadBytes
+        return spec
     }
 
     static func parseRoute(_ node: ConfigNode, index: Int, _ problems: inout [ConfigProblem]) -> RouteSpec? {
@@ -117,14 +173,164 @@ public enum ConnectorSpecParser {
             problems.append(node.problem("a route must be a mapping with name and topic (found \(node.kindName))"))
             return nil
         }
-        node.rejectUnknownKeys(allowed: routeKeys, &problems)
+        let firstProblem = problems.count
         let name = node["name"]?.string(&problems) ?? "route\(index + 1)"
+        defer {
+            for problemIndex in firstProblem..<problems.count where problems[problemIndex].route == nil {
+                problems[problemIndex].route = name
+            }
+        }
+        node.rejectUnknownKeys(allowed: routeKeys, &problems)
         guard let topic = node.required("topic", &problems)?.string(&problems) else { return nil }
         if TopicSpec.kind(of: topic) == nil {
-            var problem = node.problem("output topic '\(topic)' does not follow the topic naming rules", field: node.child("topic"))
-            problem.route = name
-            problems.append(problem)
+            problems.append(node.problem(
+                "output topic '\(topic)' does not follow the topic naming rules (crm.<entity>.v<N>, hub.<purpose>.v<N>, raw.<system>.<entity>.v<N>)",
+                field: node.child("topic")))
         }
-        return RouteSpec(name: name, topic: topic, key: node["key"]?.string(&problems))
+        var route = RouteSpec(name: name, topic: topic, key: node["key"]?.string(&problems), location: node.path)
+        if let whenNode = node["when"], let text = whenNode.string(&problems) {
+            do throws(ExpressionError) {
+                route.when = try Expression(text)
+            } catch {
+                problems.append(whenNode.problem("bad condition '\(text)': \(error)"))
+            }
+        }
+        if let fieldsNode = node["fields"] {
+            route.fields = parseRules(fieldsNode, &problems)
+        }
+        if let extraNode = node["extra"] {
+            route.extra = parseExtra(extraNode, &problems)
+        }
+        return route
+    }
+
+    static func parseExtra(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> ExtraFields? {
+        var fromText: String?
+        var into = "extra"
+        if case .scalar = node.node {
+            fromText = node.string(&problems)
+        } else {
+            node.rejectUnknownKeys(allowed: extraKeys, &problems)
+            fromText = node.required("from", &problems)?.string(&problems)
+            if let value = node["into"]?.string(&problems) { into = value }
+        }
+        guard let fromText else { return nil }
+        do throws(SourcePath.Malformed) {
+            return ExtraFields(from: try SourcePath.parse(fromText), into: into)
+        } catch {
+            problems.append(node.problem("bad path '\(fromText)': \(error.message)"))
+            return nil
+        }
+    }
+
+    /// `fields` as a mapping (target → rule, or target → source path) or as a list of rules with `to`.
+    static func parseRules(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [FieldRule] {
+        var rules: [FieldRule] = []
+        if case .sequence = node.node, let items = node.list(&problems) {
+            for item in items {
+                guard item.isMapping else {
+                    problems.append(item.problem("a field rule in list form must be a mapping with 'to' (found \(item.kindName))"))
+                    continue
+                }
+                guard let target = item.required("to", &problems)?.string(&problems) else { continue }
+                if let rule = parseRule(item, target: target, &problems) { rules.append(rule) }
+            }
+            return rules
+        }
+        guard let entries = node.entries(&problems) else { return rules }
+        for (target, ruleNode) in entries {
+            if let rule = parseRule(ruleNode, target: target, &problems) { rules.append(rule) }
+        }
+        return rules
+    }
+
+    static func parsePaths(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [SourcePath]? {
+        guard let texts = node.strings(&problems) else { return nil }
+        var paths: [SourcePath] = []
+        for text in texts {
+            do throws(SourcePath.Malformed) {
+                paths.append(try SourcePath.parse(text))
+            } catch {
+                problems.append(node.problem("bad source path '\(text)': \(error.message)"))
+            }
+        }
+        if texts.isEmpty { problems.append(node.problem("'from' lists no paths")) }
+        return paths.isEmpty ? nil : paths
+    }
+
+    static func parseRule(_ node: ConfigNode, target: String, _ problems: inout [ConfigProblem]) -> FieldRule? {
+        if !node.isMapping {
+            // Shorthand: `email: contact.email` or `phone: [fields.手机, fields.电话]`
+            guard let paths = parsePaths(node, &problems) else { return nil }
+            return FieldRule(target: target, source: .paths(paths), location: node.path)
+        }
+        guard node.isMapping else {
+            problems.append(node.problem("a field rule must be a source path or a mapping with from/const/expr (found \(node.kindName))"))
+            return nil
+        }
+        node.rejectUnknownKeys(allowed: ruleKeys, &problems)
+        let sourceKeys = ["from", "const", "expr"].filter { node[$0] != nil }
+        guard sourceKeys.count == 1 else {
+            problems.append(node.problem(sourceKeys.isEmpty
+                ? "field '\(target)' needs one of 'from', 'const' or 'expr'"
+                : "field '\(target)' has \(sourceKeys.joined(separator: " and ")); use exactly one"))
+            return nil
+        }
+        var source: FieldRule.Source
+        if let fromNode = node["from"] {
+            guard let paths = parsePaths(fromNode, &problems) else { return nil }
+            source = .paths(paths)
+        } else if let constNode = node["const"] {
+            source = .constant(JSONValueYAML.value(constNode.node))
+        } else {
+            guard let exprNode = node["expr"], let text = exprNode.string(&problems) else { return nil }
+            do throws(ExpressionError) {
+                source = .expression(try Expression(text))
+            } catch {
+                problems.append(exprNode.problem("bad expression '\(text)': \(error)"))
+                return nil
+            }
+        }
+        var rule = FieldRule(target: target, source: source, location: node.path)
+        if let typeNode = node["type"], let text = typeNode.string(&problems) {
+            if let type = FieldType(rawValue: text) {
+                rule.type = type
+            } else {
+                let known = FieldType.allCases.map(\.rawValue).joined(separator: ", ")
+                problems.append(typeNode.problem("unknown type '\(text)' (use one of: \(known))"))
+            }
+        }
+        rule.required = node["required"]?.bool(&problems)
+        if let defaultNode = node["default"] { rule.defaultValue = JSONValueYAML.value(defaultNode.node) }
+        if let lengthNode = node["max_length"], let value = lengthNode.int(&problems) {
+            if value < 1 { problems.append(lengthNode.problem("max_length must be positive")) }
+            rule.maxLength = value
+        }
+        if let scaleNode = node["scale"], let value = scaleNode.int(&problems) {
+            if !(0...18).contains(value) { problems.append(scaleNode.problem("scale must be 0…18, found \(value)")) }
+            rule.scale = value
+        }
+        if let regionNode = node["region"], let region = regionNode.string(&problems) {
+            if PhoneNormalizer(defaultRegion: region) == nil {
+                let known = PhoneNormalizer.regions.keys.sorted().joined(separator: ", ")
+                problems.append(regionNode.problem("unknown phone region '\(region)' (known: \(known))"))
+            }
+            rule.region = region.uppercased()
+        }
+        if let zoneNode = node["timezone"], let zone = zoneNode.string(&problems) {
+            if TimestampParser.Zone(zone) == nil {
+                problems.append(zoneNode.problem("unknown time zone '\(zone)' (use UTC, an offset like +08:00, or an IANA name)"))
+            }
+            rule.timezone = zone
+        }
+        if let mapNode = node["map"], let entries = mapNode.entries(&problems) {
+            var map: [String: String] = [:]
+            for (key, valueNode) in entries {
+                if let value = valueNode.string(&problems) { map[key] = value }
+            }
+            rule.map = map
+        }
+        rule.trim = node["trim"]?.bool(&problems)
+        return rule
     }
 }

@@ -1,0 +1,12 @@
+/// Connector-wide defaults for field rules (`defaults:` in the connector file).
+public struct MappingDefaults: Sendable, Equatable {
+    /// Region for phone numbers written without a country code (ISO 3166 alpha-2).
+    public var phoneRegion: String
+    /// Zone for local date-times written without an offset (`UTC`, `+08:00`, `Asia/Shanghai`).
+    public var timezone: String
+
+    public init(phoneRegion: String = "CN", timezone: String = "UTC") {
+        self.phoneRegion = phoneRegion
+        self.timezone = timezone
+    }
+}
