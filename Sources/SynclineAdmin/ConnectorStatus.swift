@@ -17,12 +17,15 @@ public struct ConnectorStatus: Codable, Sendable, Equatable {
     /// Consumer lag summed over the assigned partitions, in records, and the largest lag in seconds.
     public var lagRecords: Int64
     public var lagSeconds: Double
+    /// Share of records whose canonical field was empty, by field (e.g. `city: 0.87`).
+    public var fieldEmptyRates: [String: Double]
 
     public init(
         name: String, state: String, breaker: String, mappingVersion: String, inputTopics: [String],
         assignedPartitions: Int, recordsPerSecond: Double, consumed: Int, produced: Int, deadLettered: Int,
-        inFlight: Int, lagRecords: Int64, lagSeconds: Double
+        inFlight: Int, lagRecords: Int64, lagSeconds: Double, fieldEmptyRates: [String: Double] = [:]
     ) {
+        self.fieldEmptyRates = fieldEmptyRates
         self.name = name
         self.state = state
         self.breaker = breaker
@@ -48,5 +51,6 @@ public struct ConnectorStatus: Codable, Sendable, Equatable {
         case inFlight = "in_flight"
         case lagRecords = "lag_records"
         case lagSeconds = "lag_seconds"
+        case fieldEmptyRates = "field_empty_rates"
     }
 }

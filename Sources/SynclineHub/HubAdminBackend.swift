@@ -26,7 +26,8 @@ public final class HubAdminBackend: AdminBackend, @unchecked Sendable {
                 breaker: "closed", mappingVersion: runtime.spec.mappingVersion, inputTopics: runtime.spec.inputTopics,
                 assignedPartitions: runtime.assignedPartitions, recordsPerSecond: rate(runtime.spec.name, consumed: stats.consumed),
                 consumed: stats.consumed, produced: stats.produced, deadLettered: stats.deadLettered, inFlight: stats.inFlight,
-                lagRecords: Int64(stats.lagRecords), lagSeconds: Double(stats.lagMillis) / 1000)
+                lagRecords: Int64(stats.lagRecords), lagSeconds: Double(stats.lagMillis) / 1000,
+                fieldEmptyRates: runtime.stats.fieldEmptyRates)
         }
     }
 

@@ -63,6 +63,10 @@ public final class HubMetrics: ConnectorObserver, @unchecked Sendable {
         }
         if activity.retries > 0 { counter(MetricNames.deliveryRetries, base).increment(by: Int64(activity.retries)) }
         if activity.committed > 0 { counter(MetricNames.committedRecords, base).increment(by: Int64(activity.committed)) }
+        for (field, seen) in activity.fieldSeen {
+            counter(MetricNames.fieldSeen, ["connector": connector, "field": field]).increment(by: Int64(seen))
+            counter(MetricNames.fieldEmpty, ["connector": connector, "field": field]).increment(by: Int64(activity.fieldEmpty[field] ?? 0))
+        }
         for lag in activity.lag {
             let labels = ["connector": connector, "topic": lag.topic, "partition": String(lag.partition)]
             gauge(MetricNames.consumerLagRecords, labels).set(to: Double(lag.records))

@@ -77,6 +77,26 @@ public final class Ledger: Sendable {
         }
     }
 
+    /// Notes that a DLQ record was re-published to its source topic (so a second replay skips it).
+    public func recordReplayed(connector: String, dlqTopic: String, partition: Int32, offset: Int64, replayCount: Int, atMs: Int64) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO replays (dlq_topic, dlq_partition, dlq_offset, connector, replay_count, replayed_at_ms)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [dlqTopic, partition, offset, connector, replayCount, atMs])
+        }
+    }
+
+    /// `partition:offset` of every DLQ record of `dlqTopic` already replayed.
+    public func replayedRecords(dlqTopic: String) throws -> Set<String> {
+        try writer.read { db in
+            Set(try Row.fetchAll(db, sql: "SELECT dlq_partition, dlq_offset FROM replays WHERE dlq_topic = ?", arguments: [dlqTopic])
+                .map { "\($0["dlq_partition"] as Int):\($0["dlq_offset"] as Int64)" })
+        }
+    }
+
     /// Deletes rows older than the retention (default 7 days).
     public func expireRows(olderThanMs cutoffMs: Int64) throws {
         try writer.write { db in

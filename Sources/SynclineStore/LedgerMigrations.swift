@@ -61,6 +61,17 @@ enum LedgerMigrations {
                 t.primaryKey(["connector", "version"])
             }
         }
+        migrator.registerMigration("v2: replayed dead letters") { db in
+            try db.create(table: "replays") { t in
+                t.column("dlq_topic", .text).notNull()
+                t.column("dlq_partition", .integer).notNull()
+                t.column("dlq_offset", .integer).notNull()
+                t.column("connector", .text).notNull()
+                t.column("replay_count", .integer).notNull()
+                t.column("replayed_at_ms", .integer).notNull()
+                t.primaryKey(["dlq_topic", "dlq_partition", "dlq_offset"])
+            }
+        }
         return migrator
     }
 }

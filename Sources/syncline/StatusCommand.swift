@@ -40,6 +40,11 @@ struct StatusCommand: AsyncParsableCommand {
             ])
         }
         for line in TextTable.render(rows) { Terminal.say(line) }
+        for c in answer.connectors where !c.fieldEmptyRates.isEmpty {
+            let worst = c.fieldEmptyRates.sorted { $0.value > $1.value }.prefix(8)
+            let text = worst.map { "\($0.key) \(String(format: "%.0f%%", $0.value * 100))" }.joined(separator: ", ")
+            Terminal.say("\(c.name) empty fields: \(text)")
+        }
     }
 }
 

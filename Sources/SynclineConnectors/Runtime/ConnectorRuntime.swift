@@ -207,6 +207,11 @@ public final class ConnectorRuntime: @unchecked Sendable {
             var items: [InFlightOutput] = []
             switch pipeline.run(record) {
             case .success(let context):
+                for field in context.filledFields { activity.fieldSeen[field, default: 0] += 1 }
+                for field in context.emptyFields {
+                    activity.fieldSeen[field, default: 0] += 1
+                    activity.fieldEmpty[field, default: 0] += 1
+                }
                 let route = context.routes.count == 1 ? context.routes.first : context.routes.joined(separator: ",")
                 let timing = RecordTiming(
                     sourceMs: context.sourceTimeMs, sourceProblem: context.sourceTimeProblem, consumeMs: consumeMs,
@@ -359,6 +364,14 @@ public final class ConnectorRuntime: @unchecked Sendable {
     /// Hands the turn's activity to the observer (metrics, ledger) and starts a new one.
     private func publishActivity() {
         guard !activity.isEmpty else { return }
+        if !activity.fieldSeen.isEmpty {
+            stats.fields.withLock { table in
+                for (field, seen) in activity.fieldSeen {
+                    let current = table[field] ?? (0, 0)
+                    table[field] = (current.seen + seen, current.empty + (activity.fieldEmpty[field] ?? 0))
+                }
+            }
+        }
         options.observer.record(activity)
         activity = ConnectorActivity(connector: spec.name, atMs: Self.nowMs())
     }

@@ -21,7 +21,17 @@ public final class ConnectorStats: Sendable {
     let lagRecords = Atomic<Int>(0)
     let lagMillis = Atomic<Int>(0)
 
+    /// Field completeness totals since start: field → (seen, empty).
+    let fields = Mutex<[String: (seen: Int, empty: Int)]>([:])
+
     public init() {}
+
+    /// Share of records whose canonical field was empty, by field (since start).
+    public var fieldEmptyRates: [String: Double] {
+        fields.withLock { table in
+            table.mapValues { $0.seen == 0 ? 0 : Double($0.empty) / Double($0.seen) }
+        }
+    }
 
     public var snapshot: Snapshot {
         Snapshot(

@@ -28,6 +28,9 @@ public struct ConnectorActivity: Sendable {
     public var unknownSource: [String: Int] = [:]
     public var retries = 0
     public var committed = 0
+    /// Canonical fields checked for emptiness, and how many were empty, by field name.
+    public var fieldSeen: [String: Int] = [:]
+    public var fieldEmpty: [String: Int] = [:]
     /// Consumer lag per assigned partition, when it was sampled this turn.
     public var lag: [PartitionLag] = []
 
@@ -38,6 +41,6 @@ public struct ConnectorActivity: Sendable {
 
     public var isEmpty: Bool {
         consumed.isEmpty && produced.isEmpty && rejected.isEmpty && observations.isEmpty && skewed == 0
-            && unknownSource.isEmpty && retries == 0 && committed == 0 && lag.isEmpty
+            && unknownSource.isEmpty && retries == 0 && committed == 0 && lag.isEmpty && fieldSeen.isEmpty
     }
 }

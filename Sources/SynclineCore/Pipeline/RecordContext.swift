@@ -14,6 +14,9 @@ public struct RecordContext: Sendable {
     public var outputs: [OutputRecord]
     /// Names of the routes that matched, in order.
     public var routes: [String]
+    /// Canonical fields the mapping filled, and those it left empty (for field-completeness counts).
+    public var filledFields: [String] = []
+    public var emptyFields: [String] = []
 
     public init(input: InputRecord) {
         self.input = input

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import SynclineCore
+
+/// `syncline validate`: the pre-deploy checks of every connector file, with sample records.
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check connector files before deploying them (every problem, each naming file, connector, route and field).")
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "Connector files (default: every *.yaml in connectors/).")
+    var files: [String] = []
+
+    @Option(help: "Directory of sample records: <DIR>/<connector>/*.json|*.jsonl (files under invalid/ are skipped).")
+    var samples: String?
+
+    func run() async throws {
+        let catalog: TopicCatalog
+        do throws(ConfigProblems) {
+            catalog = try TopicCatalog.load(directory: common.rootURL.appendingPathComponent("topics"))
+        } catch {
+            Terminal.complain(error.description)
+            throw ExitCode(2)
+        }
+        let targets = files.isEmpty ? Self.connectorFiles(in: common.rootURL.appendingPathComponent("connectors")) : files.map { URL(fileURLWithPath: $0) }
+        var errors = 0
+        var warnings = 0
+        for file in targets {
+            guard let text = try? String(contentsOf: file, encoding: .utf8) else {
+                Terminal.say("error: \(file.path): cannot read the file as UTF-8 text")
+                errors += 1
+                continue
+            }
+            var sampleDocuments: [JSONValue]?
+            if let samples {
+                let name = (try? ConnectorSpecParser.parse(text, file: file.path).name) ?? file.deletingPathExtension().lastPathComponent
+                let loaded = SampleLoader.load(directory: URL(fileURLWithPath: samples).appendingPathComponent(name))
+                for bad in loaded.unreadable {
+                    Terminal.say("warning: \(bad.file): sample is not valid JSON: \(bad.reason)")
+                    warnings += 1
+                }
+                sampleDocuments = loaded.documents
+                if loaded.documents.isEmpty {
+                    Terminal.say("warning: \(file.path): no samples for connector \(name) under \(samples)/\(name)")
+                    warnings += 1
+                }
+            }
+            let problems = ConnectorLinter.lint(text: text, file: file.path, catalog: catalog, samples: sampleDocuments)
+            for problem in problems { Terminal.say(problem.description) }
+            errors += problems.filter { $0.severity == .error }.count
+            warnings += problems.filter { $0.severity == .warning }.count
+            if problems.isEmpty { Terminal.say("ok: \(file.path)") }
+        }
+        Terminal.say("\(targets.count) connector file(s): \(errors) error(s), \(warnings) warning(s)")
+        if errors > 0 { throw ExitCode(1) }
+    }
+
+    static func connectorFiles(in directory: URL) -> [URL] {
+        ((try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? [])
+            .filter { ["yaml", "yml"].contains($0.pathExtension) }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+}
