@@ -23,7 +23,7 @@ public final class HubAdminBackend: AdminBackend, @unchecked Sendable {
             let stats = runtime.stats.snapshot
             return ConnectorStatus(
                 name: runtime.spec.name, state: runtime.isRunning ? (runtime.isPausedByOperator ? "paused" : "running") : "stopped",
-                breaker: "closed", mappingVersion: runtime.spec.mappingVersion, inputTopics: runtime.spec.inputTopics,
+                breaker: runtime.breakerState.rawValue, mappingVersion: runtime.spec.mappingVersion, inputTopics: runtime.spec.inputTopics,
                 assignedPartitions: runtime.assignedPartitions, recordsPerSecond: rate(runtime.spec.name, consumed: stats.consumed),
                 consumed: stats.consumed, produced: stats.produced, deadLettered: stats.deadLettered, inFlight: stats.inFlight,
                 lagRecords: Int64(stats.lagRecords), lagSeconds: Double(stats.lagMillis) / 1000,

@@ -63,6 +63,13 @@ public final class HubMetrics: ConnectorObserver, @unchecked Sendable {
         }
         if activity.retries > 0 { counter(MetricNames.deliveryRetries, base).increment(by: Int64(activity.retries)) }
         if activity.committed > 0 { counter(MetricNames.committedRecords, base).increment(by: Int64(activity.committed)) }
+        for (key, count) in activity.throttled {
+            counter(MetricNames.rateLimitThrottled, ["connector": connector, "key": key]).increment(by: Int64(count))
+        }
+        for change in activity.breakerTransitions {
+            counter(MetricNames.breakerTransitions, ["connector": connector, "sink": "kafka", "to": change.to.rawValue]).increment()
+            gauge(MetricNames.breakerState, ["connector": connector, "sink": "kafka"]).set(to: change.to.gaugeValue)
+        }
         for (field, seen) in activity.fieldSeen {
             counter(MetricNames.fieldSeen, ["connector": connector, "field": field]).increment(by: Int64(seen))
             counter(MetricNames.fieldEmpty, ["connector": connector, "field": field]).increment(by: Int64(activity.fieldEmpty[field] ?? 0))

@@ -17,8 +17,6 @@ public final class ConnectorRuntime: @unchecked Sendable {
         public var exitAfter: Int?
         /// How long a graceful stop waits for in-flight records before giving up (they stay uncommitted).
         public var drainTimeout: Duration
-        /// Back-off for re-producing after a transient delivery failure.
-        public var retry: RetryPolicy
         /// Receives what the connector did, once per loop turn (metrics, ledger).
         public var observer: any ConnectorObserver
         /// How far ahead of the hub's clock a source time may be before it counts as clock skew.
@@ -26,14 +24,13 @@ public final class ConnectorRuntime: @unchecked Sendable {
 
         public init(
             kafka: KafkaConfig, groupID: String, exitAfter: Int? = nil, drainTimeout: Duration = .seconds(30),
-            retry: RetryPolicy = RetryPolicy(), observer: any ConnectorObserver = IgnoringObserver(),
+            observer: any ConnectorObserver = IgnoringObserver(),
             skewToleranceMs: Int64 = 5_000
         ) {
             self.kafka = kafka
             self.groupID = groupID
             self.exitAfter = exitAfter
             self.drainTimeout = drainTimeout
-            self.retry = retry
             self.observer = observer
             self.skewToleranceMs = skewToleranceMs
         }
@@ -53,6 +50,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
     private let operatorPaused = Atomic<Bool>(false)
     private let running = Atomic<Bool>(false)
     private let partitionsPaused = Atomic<Bool>(false)
+    private let breakerStateValue = Atomic<Int>(0)
 
     // State below is confined to the runtime thread.
     private var producer: KafkaProducer?
@@ -62,7 +60,13 @@ public final class ConnectorRuntime: @unchecked Sendable {
     private var inFlight: [UInt64: InFlightOutput] = [:]
     private var retryQueue: [InFlightOutput] = []
     private var nextToken: UInt64 = 1
-    private var paused = false
+    private var gate: FlowGate
+    /// Records taken from the consumer that must wait for a rate-limit token (bounded: their
+    /// partitions are paused as soon as one is parked).
+    private var parked: [InputRecord] = []
+    private var assigned: [TopicPartition] = []
+    private var pausedSet: Set<PartitionKey> = []
+    private var currentHold: FlowGate.Hold?
     private var lastCommit = ContinuousClock.now
     private var firstRecordAt: ContinuousClock.Instant?
     private var activity: ConnectorActivity
@@ -80,6 +84,16 @@ public final class ConnectorRuntime: @unchecked Sendable {
         self.stamper = LineageStamper(connector: spec.name, mappingVersion: spec.mappingVersion, sloSeconds: spec.sloSeconds)
         self.tracker = LatencyTracker(sloMs: Int64(spec.sloSeconds * 1000), skewToleranceMs: options.skewToleranceMs)
         self.activity = ConnectorActivity(connector: spec.name, atMs: Self.nowMs())
+        self.gate = FlowGate(spec: spec.resilience, nowNanos: Self.nanos())
+    }
+
+    /// The sink's circuit breaker state right now.
+    public var breakerState: BreakerState {
+        switch breakerStateValue.load(ordering: .relaxed) {
+        case 1: return .halfOpen
+        case 2: return .open
+        default: return .closed
+        }
     }
 
     /// The summary of the last finished run, if any.
@@ -133,7 +147,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
         let started = ContinuousClock.now
         running.store(true, ordering: .releasing)
         defer { running.store(false, ordering: .releasing) }
-        let producer = try KafkaProducer(config: options.kafka, logger: logger) { [unowned self] report in
+        let producerConfig = options.kafka.with(["message.timeout.ms": String(spec.resilience.deliveryTimeoutMs)])
+        let producer = try KafkaProducer(config: producerConfig, logger: logger) { [unowned self] report in
             handleDelivery(report)
         }
         self.producer = producer
@@ -151,14 +166,28 @@ public final class ConnectorRuntime: @unchecked Sendable {
         logger.info("connector started", metadata: ["topics": "\(spec.inputTopics.joined(separator: ","))", "group": "\(options.groupID)"])
 
         while mode == .running {
-            flowControl(consumer)
-            let records = consumer.poll(maxRecords: paused ? 1 : spec.tuning.batchSize, timeoutMs: paused ? 10 : 100) { error in
+            let now = Self.nanos()
+            if let change = gate.breaker.tick(nowNanos: now) { noteBreaker(change) }
+            gate.releaseExpired(nowNanos: now)
+            applyPauses(consumer, nowNanos: now)
+            if !parked.isEmpty {
+                let waiting = parked
+                parked = []
+                process(waiting)
+            }
+            let holding = currentHold != nil
+            let maxRecords = holding ? 1 : min(spec.tuning.batchSize, gate.breaker.remainingPermits ?? Int.max)
+            let records = consumer.poll(maxRecords: max(1, maxRecords), timeoutMs: holding || !parked.isEmpty ? 10 : 100) { error in
                 logger.warning("consumer error \(error.name): \(error.message)")
             }
             if !records.isEmpty {
                 if firstRecordAt == nil { firstRecordAt = .now }
+                for record in records {
+                    lastConsumed[PartitionKey(topic: record.topic, partition: record.partition)] = (record.offset, record.timestampMs ?? Self.nowMs())
+                }
                 process(records)
             }
+            if holding { producer.poll(timeoutMs: 10) }
             producer.poll(timeoutMs: 0)
             produceDueRetries()
             commitIfDue(force: false)
@@ -196,49 +225,69 @@ public final class ConnectorRuntime: @unchecked Sendable {
 
     private var mode: StopMode { StopMode(rawValue: stopMode.load(ordering: .acquiring)) ?? .running }
 
+    /// Runs records through the pipeline in order; a record whose partition (or the connector) is
+    /// out of rate-limit tokens is parked, and so is every later record of that partition.
     private func process(_ records: [InputRecord]) {
         let consumeMs = Self.nowMs()
-        stats.consumed.add(records.count, ordering: .relaxed)
+        let now = Self.nanos()
         for record in records {
-            activity.consumed[record.topic, default: 0] += 1
             let key = PartitionKey(topic: record.topic, partition: record.partition)
-            lastConsumed[key] = (record.offset, record.timestampMs ?? consumeMs)
-            let generation = generations[key, default: 0]
-            var items: [InFlightOutput] = []
-            switch pipeline.run(record) {
-            case .success(let context):
-                for field in context.filledFields { activity.fieldSeen[field, default: 0] += 1 }
-                for field in context.emptyFields {
-                    activity.fieldSeen[field, default: 0] += 1
-                    activity.fieldEmpty[field, default: 0] += 1
-                }
-                let route = context.routes.count == 1 ? context.routes.first : context.routes.joined(separator: ",")
-                let timing = RecordTiming(
-                    sourceMs: context.sourceTimeMs, sourceProblem: context.sourceTimeProblem, consumeMs: consumeMs,
-                    eventID: context.eventID)
-                for (index, output) in context.outputs.enumerated() {
-                    let stamped = stamper.stamp(output, context: context, route: route, consumeMs: consumeMs, nowMs: consumeMs)
-                    items.append(InFlightOutput(
-                        partitionKey: key, generation: generation, seq: 0, input: record, output: stamped, kind: .output,
-                        primary: index == 0, attempts: 1, timing: timing))
-                }
-            case .failure(let rejection):
-                logger.debug("record rejected: \(rejection)", metadata: ["offset": "\(record.coordinates)"])
-                let timing = RecordTiming(sourceMs: nil, sourceProblem: nil, consumeMs: consumeMs, eventID: nil)
+            if gate.isBlocked(key, nowNanos: now) {
+                parked.append(record)
+                continue
+            }
+            let result = pipeline.run(record)
+            let document: JSONValue? = if case .success(let context) = result { context.document } else { nil }
+            if case .park(let throttledKey) = gate.admit(record, document: document, nowNanos: now) {
+                activity.throttled[throttledKey ?? "*", default: 0] += 1
+                parked.append(record)
+                continue
+            }
+            emit(record, result, consumeMs: consumeMs)
+        }
+        if !parked.isEmpty, let consumer { applyPauses(consumer, nowNanos: now) }
+    }
+
+    /// Turns one processed record into in-flight outputs (or its DLQ record) and sends them.
+    private func emit(_ record: InputRecord, _ result: Result<RecordContext, Rejection>, consumeMs: Int64) {
+        stats.consumed.add(1, ordering: .relaxed)
+        activity.consumed[record.topic, default: 0] += 1
+        let key = PartitionKey(topic: record.topic, partition: record.partition)
+        let generation = generations[key, default: 0]
+        var items: [InFlightOutput] = []
+        switch result {
+        case .success(let context):
+            for field in context.filledFields { activity.fieldSeen[field, default: 0] += 1 }
+            for field in context.emptyFields {
+                activity.fieldSeen[field, default: 0] += 1
+                activity.fieldEmpty[field, default: 0] += 1
+            }
+            let route = context.routes.count == 1 ? context.routes.first : context.routes.joined(separator: ",")
+            let timing = RecordTiming(
+                sourceMs: context.sourceTimeMs, sourceProblem: context.sourceTimeProblem, consumeMs: consumeMs,
+                eventID: context.eventID)
+            for (index, output) in context.outputs.enumerated() {
+                let stamped = stamper.stamp(output, context: context, route: route, consumeMs: consumeMs, nowMs: consumeMs)
                 items.append(InFlightOutput(
-                    partitionKey: key, generation: generation, seq: 0, input: record,
-                    output: deadLetter(record, rejection, attempts: 1, firstFailedAtMs: consumeMs), kind: .deadLetter,
-                    primary: false, attempts: 1, firstFailedAtMs: consumeMs, timing: timing, rejection: rejection))
+                    partitionKey: key, generation: generation, seq: 0, input: record, output: stamped, kind: .output,
+                    primary: index == 0, attempts: 1, timing: timing))
             }
-            let seq = progress[key, default: PartitionProgress()].begin(offset: record.offset, outputs: items.count)
-            if items.isEmpty {
-                let done = progress[key]?.advance() ?? 0
-                stats.handled.add(done, ordering: .relaxed)
-            }
-            for var item in items {
-                item.seq = seq
-                send(item)
-            }
+        case .failure(let rejection):
+            logger.debug("record rejected: \(rejection)", metadata: ["offset": "\(record.coordinates)"])
+            let timing = RecordTiming(sourceMs: nil, sourceProblem: nil, consumeMs: consumeMs, eventID: nil)
+            items.append(InFlightOutput(
+                partitionKey: key, generation: generation, seq: 0, input: record,
+                output: deadLetter(record, rejection, attempts: 1, firstFailedAtMs: consumeMs), kind: .deadLetter,
+                primary: false, attempts: 1, firstFailedAtMs: consumeMs, timing: timing, rejection: rejection))
+        }
+        let seq = progress[key, default: PartitionProgress()].begin(offset: record.offset, outputs: items.count)
+        if items.isEmpty {
+            let done = progress[key]?.advance() ?? 0
+            stats.handled.add(done, ordering: .relaxed)
+        }
+        for var item in items {
+            item.seq = seq
+            send(item)
         }
     }
 
@@ -248,9 +297,20 @@ public final class ConnectorRuntime: @unchecked Sendable {
             dlqTopic: spec.dlqTopic, attempts: attempts, firstFailedAtMs: firstFailedAtMs)
     }
 
-    /// Enqueues one output; waits (serving delivery reports) while librdkafka's queue is full.
-    private func send(_ item: InFlightOutput) {
+    /// Enqueues one output; waits (serving delivery reports) while librdkafka's queue is full. While
+    /// the sink's breaker is open (or half-open with no probe left) the output waits in the retry
+    /// queue instead — counted as outstanding, so consumption stays paused; nothing is dropped.
+    private func send(_ item: InFlightOutput, breakerChecked: Bool = false) {
         guard let producer else { return }
+        if !breakerChecked && !gate.breaker.allowCall(nowNanos: Self.nanos()) {
+            var waiting = item
+            waiting.dueAt = nil
+            retryQueue.append(waiting)
+            stats.inFlight.add(1, ordering: .relaxed)
+            return
+        }
+        var item = item
+        item.sentAtNanos = Self.nanos()
         let token = nextToken
         nextToken += 1
         inFlight[token] = item
@@ -273,12 +333,19 @@ public final class ConnectorRuntime: @unchecked Sendable {
     private func handleDelivery(_ report: DeliveryReport) {
         guard var item = inFlight.removeValue(forKey: report.token) else { return }
         stats.inFlight.subtract(1, ordering: .relaxed)
+        let now = Self.nanos()
+        let duration = now > item.sentAtNanos ? now - item.sentAtNanos : 0
         guard let error = report.error else {
+            if let change = gate.breaker.record(failed: false, durationNanos: duration, nowNanos: now) { noteBreaker(change) }
             delivered(item, report: report)
             return
         }
         if mode == .crash { return }
-        let now = Self.nowMs()
+        // A record the brokers refuse for good says nothing about the sink's health.
+        if !error.isPermanentForRecord, let change = gate.breaker.record(failed: true, durationNanos: duration, nowNanos: now) {
+            noteBreaker(change)
+        }
+        let nowMs = Self.nowMs()
         if error.isPermanentForRecord && item.kind == .output {
             logger.warning("brokers refused an output for good; sending the input to the DLQ", metadata: [
                 "error": "\(error.name)", "offset": "\(item.input.coordinates)", "topic": "\(item.output.topic)",
@@ -286,7 +353,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
             let rejection = Rejection(
                 stage: .produce, code: "produce_rejected", field: nil,
                 message: "the brokers refused the output for \(item.output.topic): \(error.name) \(error.message)")
-            item.output = deadLetter(item.input, rejection, attempts: item.attempts, firstFailedAtMs: item.firstFailedAtMs ?? now)
+            item.output = deadLetter(item.input, rejection, attempts: item.attempts, firstFailedAtMs: item.firstFailedAtMs ?? nowMs)
             item.kind = .deadLetter
             item.primary = false
             item.rejection = rejection
@@ -296,8 +363,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
         }
         // Transient (or a DLQ write that failed): retry with back-off; never dropped, never committed past.
         item.attempts += 1
-        item.firstFailedAtMs = item.firstFailedAtMs ?? now
-        item.dueAt = ContinuousClock.now + options.retry.delay(attempt: item.attempts - 1)
+        item.firstFailedAtMs = item.firstFailedAtMs ?? nowMs
+        item.dueAt = ContinuousClock.now + spec.resilience.retry.delay(attempt: item.attempts - 1)
         stats.retries.add(1, ordering: .relaxed)
         activity.retries += 1
         logger.warning("delivery failed, will retry", metadata: [
@@ -382,12 +449,15 @@ public final class ConnectorRuntime: @unchecked Sendable {
         var waiting: [InFlightOutput] = []
         let due = retryQueue
         retryQueue = []
+        let nowNanos = Self.nanos()
         for item in due {
             if let dueAt = item.dueAt, dueAt > now {
                 waiting.append(item)
-            } else {
+            } else if gate.breaker.allowCall(nowNanos: nowNanos) {
                 stats.inFlight.subtract(1, ordering: .relaxed)
-                send(item)
+                send(item, breakerChecked: true)
+            } else {
+                waiting.append(item)
             }
         }
         retryQueue.append(contentsOf: waiting)
@@ -399,29 +469,44 @@ public final class ConnectorRuntime: @unchecked Sendable {
         if done > 0 { stats.handled.add(done, ordering: .relaxed) }
     }
 
-    /// Pauses the partitions while an operator asks for it or too many outputs await acknowledgement
-    /// (resuming at half), so records wait in Kafka instead of in memory.
-    private func flowControl(_ consumer: KafkaConsumer) {
-        let outstanding = inFlight.count + retryQueue.count
-        let overloaded = paused ? outstanding > spec.tuning.maxInFlight / 2 : outstanding >= spec.tuning.maxInFlight
-        let shouldPause = overloaded || operatorPaused.load(ordering: .acquiring)
-        if shouldPause != paused {
-            do {
-                if shouldPause {
-                    try consumer.pause(consumer.assignment)
-                } else {
-                    try consumer.resume(consumer.assignment)
-                }
-                paused = shouldPause
-                partitionsPaused.store(shouldPause, ordering: .releasing)
-                logger.info(shouldPause ? "partitions paused" : "partitions resumed", metadata: [
-                    "in_flight": "\(outstanding)", "operator": "\(operatorPaused.load(ordering: .relaxed))",
-                ])
-            } catch {
-                logger.warning("cannot \(shouldPause ? "pause" : "resume") partitions: \(error)")
+    /// Pauses every partition while something holds the whole connector (operator, back-pressure,
+    /// breaker, connector rate limit), and otherwise just the partitions whose rate-limit key is out
+    /// of tokens — so records wait in Kafka, not in memory.
+    private func applyPauses(_ consumer: KafkaConsumer, nowNanos: UInt64) {
+        let hold = gate.hold(
+            operatorPaused: operatorPaused.load(ordering: .acquiring), outstanding: inFlight.count + retryQueue.count,
+            maxInFlight: spec.tuning.maxInFlight, nowNanos: nowNanos)
+        if hold != currentHold {
+            if let hold {
+                logger.info("pausing consumption: \(hold.rawValue)", metadata: ["outstanding": "\(inFlight.count + retryQueue.count)"])
+            } else if let previous = currentHold {
+                logger.info("resuming consumption (was: \(previous.rawValue))")
             }
+            currentHold = hold
         }
-        if paused { producer?.poll(timeoutMs: 10) }
+        let all = Set(assigned.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
+        let desired = hold != nil ? all : Set(gate.blockedPartitions.keys).intersection(all)
+        let toPause = desired.subtracting(pausedSet)
+        let toResume = pausedSet.subtracting(desired)
+        do {
+            if !toPause.isEmpty { try consumer.pause(toPause.map { TopicPartition(topic: $0.topic, partition: $0.partition) }) }
+            if !toResume.isEmpty { try consumer.resume(toResume.map { TopicPartition(topic: $0.topic, partition: $0.partition) }) }
+            pausedSet = desired
+        } catch {
+            logger.warning("cannot change paused partitions: \(error)")
+        }
+        partitionsPaused.store(!all.isEmpty && pausedSet.count == all.count, ordering: .releasing)
+    }
+
+    /// Logs, counts and exports a breaker state change.
+    private func noteBreaker(_ change: BreakerTransition) {
+        breakerStateValue.store(Int(change.to.gaugeValue), ordering: .relaxed)
+        activity.breakerTransitions.append(change)
+        if change.to == .open {
+            logger.warning("circuit breaker \(change)", metadata: ["sink": "kafka"])
+        } else {
+            logger.info("circuit breaker \(change)", metadata: ["sink": "kafka"])
+        }
     }
 
     /// Samples consumer lag per assigned partition, at most once a second.
@@ -486,8 +571,12 @@ public final class ConnectorRuntime: @unchecked Sendable {
         switch event {
         case .assigned(let partitions):
             assignedCount.store(partitions.count, ordering: .relaxed)
-            // New partitions start paused when the connector is paused, so not one record slips through.
-            paused = operatorPaused.load(ordering: .acquiring) || inFlight.count + retryQueue.count >= spec.tuning.maxInFlight
+            assigned = partitions
+            // New partitions start paused when the connector is held, so not one record slips through.
+            let paused = gate.hold(
+                operatorPaused: operatorPaused.load(ordering: .acquiring), outstanding: inFlight.count + retryQueue.count,
+                maxInFlight: spec.tuning.maxInFlight, nowNanos: Self.nanos()) != nil
+            pausedSet = paused ? Set(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) }) : []
             logger.info("partitions assigned", metadata: [
                 "partitions": "\(partitions.map(\.description).joined(separator: ","))", "paused": "\(paused)",
             ])
@@ -499,14 +588,20 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 drain(timeout: options.drainTimeout)
                 commitIfDue(force: true)
             }
+            let revoked = Set(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
+            // Parked records of revoked partitions are uncommitted: the next owner gets them again.
+            parked.removeAll { revoked.contains(PartitionKey(topic: $0.topic, partition: $0.partition)) }
             for partition in partitions {
                 let key = PartitionKey(topic: partition.topic, partition: partition.partition)
                 progress[key] = nil
                 lastConsumed[key] = nil
+                gate.forget(key)
                 generations[key, default: 0] += 1
             }
             assignedCount.store(0, ordering: .relaxed)
-            paused = false
+            assigned = []
+            pausedSet = []
+            partitionsPaused.store(false, ordering: .releasing)
             return .consume
         }
     }
@@ -514,6 +609,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         Double((ContinuousClock.now - start) / .microseconds(1)) / 1_000_000
     }
+
+    static func nanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }

@@ -16,6 +16,8 @@ struct InFlightOutput {
     var attempts: Int
     var firstFailedAtMs: Int64?
     var dueAt: ContinuousClock.Instant?
+    /// When it was handed to the producer (for the breaker's slow-call judgement).
+    var sentAtNanos: UInt64 = 0
     /// Timing and identity of the input, for the latency tracker and the DLQ index.
     var timing: RecordTiming
     var rejection: Rejection?

@@ -28,6 +28,10 @@ public struct ConnectorActivity: Sendable {
     public var unknownSource: [String: Int] = [:]
     public var retries = 0
     public var committed = 0
+    /// Records parked by the rate limiter, by key (`*` for the connector's own bucket).
+    public var throttled: [String: Int] = [:]
+    /// Circuit breaker state changes this turn.
+    public var breakerTransitions: [BreakerTransition] = []
     /// Canonical fields checked for emptiness, and how many were empty, by field name.
     public var fieldSeen: [String: Int] = [:]
     public var fieldEmpty: [String: Int] = [:]
@@ -41,6 +45,6 @@ public struct ConnectorActivity: Sendable {
 
     public var isEmpty: Bool {
         consumed.isEmpty && produced.isEmpty && rejected.isEmpty && observations.isEmpty && skewed == 0
-            && unknownSource.isEmpty && retries == 0 && committed == 0 && lag.isEmpty && fieldSeen.isEmpty
+            && unknownSource.isEmpty && retries == 0 && committed == 0 && lag.isEmpty && fieldSeen.isEmpty && throttled.isEmpty && breakerTransitions.isEmpty
     }
 }

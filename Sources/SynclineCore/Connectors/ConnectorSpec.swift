@@ -24,6 +24,8 @@ public struct ConnectorSpec: Sendable {
     public var maxPayloadBytes: Int = 1 << 20
     /// How `csv` payloads are read.
     public var csv: CSVOptions = CSVOptions()
+    /// Rate limit, circuit breaker, retry back-off and delivery timeout.
+    public var resilience: ResilienceSpec = ResilienceSpec()
 
     public init(
         name: String, description: String = "", mappingVersion: String, inputTopics: [String],

@@ -5,7 +5,7 @@ public import Foundation
 public enum ConnectorSpecParser {
     static let topLevelKeys: Set<String> = [
         "name", "description", "version", "input", "event_id", "source_timestamp", "dlq", "slo_seconds",
-        "routes", "tuning", "defaults",
+        "routes", "tuning", "defaults", "rate_limit", "circuit_breaker", "retry", "delivery_timeout_ms",
     ]
     static let inputKeys: Set<String> = ["topics", "format", "csv", "max_payload_bytes"]
     static let routeKeys: Set<String> = ["name", "topic", "key", "when", "fields", "extra"]
@@ -139,6 +139,7 @@ public enum ConnectorSpecParser {
             if let value = node["max_in_flight"]?.int(&problems) { tuning.maxInFlight = max(1, value) }
             if let value = node["commit_interval_ms"]?.int(&problems) { tuning.commitIntervalMs = max(1, value) }
         }
+        let resilience = ResilienceSpecParser.parse(root, &problems)
         for index in problems.indices where problems[index].connector == nil && !name.isEmpty {
             problems[index].connector = name
         }
@@ -165,6 +166,7 @@ public enum ConnectorSpecParser {
         spec.defaults = defaults
         spec.csv = csv
         spec.maxPayloadBytes = maxPayloadBytes
+        spec.resilience = resilience
         return spec
     }
 

@@ -59,7 +59,7 @@ public struct FieldConversion: Sendable {
     }
 
     /// Text of a scalar (strings as-is, numbers as written, bools as true/false); nil for containers and null.
-    static func scalarText(_ value: JSONValue) -> String? {
+    public static func scalarText(_ value: JSONValue) -> String? {
         switch value {
         case .string(let text): return text
         case .number(let text): return text
