@@ -58,5 +58,10 @@ public final class EmbeddedKafkaCluster: @unchecked Sendable {
         mock.setPartitionLeader(topic: topic, partition: partition, broker: broker)
     }
 
+    /// Makes broker `id` the coordinator of a consumer group.
+    public func setGroupCoordinator(group: String, broker: Int32) {
+        mock.setGroupCoordinator(group: group, broker: broker)
+    }
+
     deinit { mock.destroy() }
 }

@@ -63,6 +63,10 @@ final class RDKafkaMockCluster: @unchecked Sendable {
         _ = rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker)
     }
 
+    func setGroupCoordinator(group: String, broker: Int32) {
+        _ = rd_kafka_mock_coordinator_set(cluster, "group", group, broker)
+    }
+
     /// Looks a librdkafka error up by its symbolic name (e.g. `NOT_LEADER_FOR_PARTITION`).
     static func code(named name: String) -> rd_kafka_resp_err_t? {
         var descriptions: UnsafePointer<rd_kafka_err_desc>?
