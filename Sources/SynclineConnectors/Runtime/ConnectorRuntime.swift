@@ -21,6 +21,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
         public var observer: any ConnectorObserver
         /// How far ahead of the hub's clock a source time may be before it counts as clock skew.
         public var skewToleranceMs: Int64
+        /// Code-level logic that emits records on its own schedule (conversations, alerts).
+        public var emitters: [any TimedEmitter] = []
 
         public init(
             kafka: KafkaConfig, groupID: String, exitAfter: Int? = nil, drainTimeout: Duration = .seconds(30),
@@ -67,6 +69,9 @@ public final class ConnectorRuntime: @unchecked Sendable {
     private var assigned: [TopicPartition] = []
     private var pausedSet: Set<PartitionKey> = []
     private var currentHold: FlowGate.Hold?
+    private var lastEmitterTick = ContinuousClock.now
+    /// Ids of timed outputs in flight, per emitter index.
+    private var timedInFlight: [Set<String>] = []
     private var lastCommit = ContinuousClock.now
     private var firstRecordAt: ContinuousClock.Instant?
     private var activity: ConnectorActivity
@@ -190,6 +195,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
             if holding { producer.poll(timeoutMs: 10) }
             producer.poll(timeoutMs: 0)
             produceDueRetries()
+            tickEmitters()
             commitIfDue(force: false)
             sampleLag(consumer)
             publishActivity()
@@ -389,6 +395,14 @@ public final class ConnectorRuntime: @unchecked Sendable {
             }
         case .latencyObservation:
             break
+        case .timed(let id):
+            stats.produced.add(1, ordering: .relaxed)
+            activity.produced[report.topic, default: 0] += 1
+            if item.generation < options.emitters.count {
+                timedInFlight[item.generation].remove(id)
+                options.emitters[item.generation].delivered(ids: [id])
+            }
+            return
         case .output:
             stats.produced.add(1, ordering: .relaxed)
             activity.produced[report.topic, default: 0] += 1
@@ -425,6 +439,24 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 value: LatencyRecordEncoder.encode(delayed, sloMs: tracker.sloMs),
                 headers: [RecordHeader(HeaderNames.connector, spec.name)])
             send(observationItem)
+        }
+    }
+
+    /// Asks the timed emitters, about once a second, for what is due, and sends it.
+    private func tickEmitters() {
+        guard !options.emitters.isEmpty, ContinuousClock.now - lastEmitterTick >= .seconds(1) else { return }
+        lastEmitterTick = .now
+        if timedInFlight.count != options.emitters.count { timedInFlight = Array(repeating: [], count: options.emitters.count) }
+        let nowMs = Self.nowMs()
+        for (index, emitter) in options.emitters.enumerated() {
+            for output in emitter.due(nowMs: nowMs) where !timedInFlight[index].contains(output.id) {
+                timedInFlight[index].insert(output.id)
+                let input = InputRecord(topic: "", partition: -1, offset: -1, key: nil, value: nil)
+                send(InFlightOutput(
+                    partitionKey: PartitionKey(topic: "", partition: -1), generation: index, seq: -1, input: input,
+                    output: output.record, kind: .timed(id: output.id), primary: false, attempts: 1,
+                    timing: RecordTiming(sourceMs: nil, sourceProblem: nil, consumeMs: nowMs, eventID: output.id)))
+            }
         }
     }
 

@@ -3,7 +3,11 @@ import SynclineCore
 /// One produced record awaiting its delivery report, with what is needed to retry it or, if the
 /// brokers refuse it for good, to send its input to the DLQ instead.
 struct InFlightOutput {
-    enum Kind { case output, deadLetter, latencyObservation }
+    enum Kind: Equatable {
+        case output, deadLetter, latencyObservation
+        /// Emitted by a `TimedEmitter` (index in `generation`), not tied to an input offset.
+        case timed(id: String)
+    }
 
     var partitionKey: PartitionKey
     var generation: Int
