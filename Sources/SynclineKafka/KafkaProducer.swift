@@ -23,6 +23,8 @@ public final class KafkaProducer: @unchecked Sendable {
         "queue.buffering.max.kbytes": "65536",
         "compression.type": "lz4",
         "message.timeout.ms": "300000",
+        // DLQ records carry the original bytes, which may exceed Kafka's 1 MB default.
+        "message.max.bytes": "16777216",
     ]
 
     /// - Parameter onDelivery: called for records sent with `produce(_:token:)`, on the thread that calls `poll`.

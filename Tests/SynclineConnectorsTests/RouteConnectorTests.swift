@@ -151,4 +151,35 @@ struct RouteConnectorTests {
         #expect(summary.dlq == 0, "an outage never sends records to the DLQ")
         print("broker outage: \(output.count) outputs for \(count) inputs, \(summary.retries) retried deliveries")
     }
+
+    @Test("a record the brokers refuse for good goes to the DLQ (stage produce); if even the DLQ refuses its bytes, the DLQ entry keeps its place and reason without the value")
+    func permanentRefusalGoesToDLQ() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1)
+        try cluster.createTopic("raw.test.big.v1", partitions: 1)
+        try cluster.createTopic("crm.big.v1", partitions: 1)
+        try cluster.createTopic("hub.dlq.big.v1", partitions: 1)
+        let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
+        let small = OutputRecord(topic: "raw.test.big.v1", key: Array("small".utf8), value: Array(repeating: 65, count: 100))
+        let big = OutputRecord(topic: "raw.test.big.v1", key: Array("big".utf8), value: Array(repeating: 66, count: 6_000))
+        try await TestKafka.publish([small, big], config: config)
+        let spec = ConnectorSpec(
+            name: "big", mappingVersion: "t", inputTopics: ["raw.test.big.v1"], dlqTopic: "hub.dlq.big.v1",
+            routes: [RouteSpec(name: "all", topic: "crm.big.v1")])
+        // This hub's producer refuses records over 3,000 bytes, as a broker with a small max.message.bytes would.
+        let runtime = ConnectorRuntime(
+            spec: spec, pipeline: try PipelineBuilder.build(spec, catalog: nil),
+            options: .init(kafka: config.with(["message.max.bytes": "3000"]), groupID: "g-big", exitAfter: 2), logger: TestKafka.logger)
+        let summary = try await runtime.run()
+        #expect(summary.recordsOut == 1)
+        #expect(summary.dlq == 1)
+        let dead = try await TestKafka.readAll("hub.dlq.big.v1", partitions: 1, config: config)
+        let entry = try #require(dead.first)
+        #expect(dead.count == 1)
+        #expect(entry.key == big.key)
+        #expect(entry.headers.last(named: HeaderNames.errorStage)?.text == "produce")
+        #expect(entry.headers.last(named: HeaderNames.errorCode)?.text == "produce_rejected")
+        #expect(entry.headers.last(named: HeaderNames.errorMessage)?.text?.contains("MSG_SIZE_TOO_LARGE") == true)
+        #expect(entry.headers.last(named: HeaderNames.valueDropped)?.text?.hasPrefix("6000 bytes") == true)
+        #expect(entry.value == nil)
+    }
 }

@@ -367,6 +367,19 @@ public final class ConnectorRuntime: @unchecked Sendable {
             send(item)
             return
         }
+        if error.isPermanentForRecord && item.kind == .deadLetter
+            && item.output.headers.last(named: HeaderNames.valueDropped) == nil {
+            // The brokers will not take the original bytes even in the DLQ (bigger than the DLQ
+            // topic allows): keep the record's place and reason, say so, and drop only the value.
+            logger.error("the DLQ refused a rejected record's bytes; writing its DLQ entry without the value", metadata: [
+                "error": "\(error.name)", "offset": "\(item.input.coordinates)", "bytes": "\(item.input.value?.count ?? 0)",
+            ])
+            item.output.value = nil
+            item.output.headers.append(RecordHeader(
+                HeaderNames.valueDropped, "\(item.input.value?.count ?? 0) bytes refused by the DLQ topic: \(error.name)"))
+            send(item)
+            return
+        }
         // Transient (or a DLQ write that failed): retry with back-off; never dropped, never committed past.
         item.attempts += 1
         item.firstFailedAtMs = item.firstFailedAtMs ?? nowMs

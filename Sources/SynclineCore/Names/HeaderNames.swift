@@ -30,6 +30,8 @@ public enum HeaderNames {
     public static let firstFailedAt = "syncline-first-failed-at"
     public static let replayCount = "syncline-replay-count"
     public static let originalKey = "syncline-original-key"
+    /// On a DLQ record whose original bytes the DLQ topic refused: their size and the reason.
+    public static let valueDropped = "syncline-value-dropped"
 
     /// Headers that the hub owns and rewrites on every produced record.
     public static let lineage: Set<String> = [
