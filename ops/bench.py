@@ -19,7 +19,6 @@ import os
 import platform
 import random
 import re
-import resource
 import shutil
 import signal
 import statistics
@@ -32,6 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 OUT_DIR = os.path.join(HERE, "bench-out")
 PASSTHROUGH_SRC = os.path.join(HERE, "passthrough", "passthrough.c")
+MEASURE_SRC = os.path.join(HERE, "passthrough", "measure.c")
 CONTENDERS = ("passthrough", "syncline", "python")
 MIB = 1024 * 1024
 MOCK_PARTITION_CAP = 5 * MIB  # librdkafka 2.0.2 mock: older data beyond this is dropped silently
@@ -56,6 +56,56 @@ MAPPING_CONNECTOR = os.path.join(REPO, "connectors", "marketing.yaml")
 MAPPING_INPUT = "raw.marketing.events.v1"
 MAPPING_OUTPUT = "crm.leads.v1"
 MAPPING_DLQ = "hub.dlq.marketing.v1"
+LATENCY_TOPIC = "hub.latency.v1"
+# Used by --mapping while connectors/marketing.yaml does not exist: the marketing mapping of
+# SPEC §5 in the connector language of connectors/README.md. A record with neither a phone nor an
+# email matches no route (no_route → DLQ); a bad phone is invalid_phone; broken JSON invalid_json.
+MARKETING_CONNECTOR = """name: marketing
+description: ops/bench's stand-in for connectors/marketing.yaml (form events to crm.leads.v1).
+input:
+  topics: [raw.marketing.events.v1]
+  format: json
+event_id: event_id
+source_timestamp: occurred_at
+defaults:
+  phone_region: CN
+  timezone: "+08:00"
+dlq: hub.dlq.marketing.v1
+routes:
+  - name: leads
+    when: >-
+      event_type in ['form_submit', 'landing_page_signup'] and
+      coalesce(fields.手机, fields.手机号, fields.手机号码, fields.联系电话, fields.邮箱) != null
+    topic: crm.leads.v1
+    key: lead_id
+    fields:
+      lead_id: {expr: "concat('mkt-', event_id)"}
+      event_id: event_id
+      event_type: event_type
+      name: fields.姓名
+      phone: [fields.手机, fields.手机号, fields.手机号码, fields.联系电话]
+      email: fields.邮箱
+      city: fields.所在城市
+      interest: fields.意向课程
+      customer_level: {from: fields.客户_等级_v2, map: {高: A, 中: B, 低: C}}
+      source_channel: {from: utm.source, default: direct}
+      utm_medium: utm.medium
+      campaign: utm.campaign
+      utm_term: utm.term
+      utm_content: utm.content
+      form_id: form_id
+      landing_page_url: page_url
+      consent_marketing: consent.marketing
+      consent_privacy: consent.privacy
+      consent_contact: consent.contact
+      occurred_at: occurred_at
+    extra: fields
+tuning: {batch_size: 2000, max_in_flight: 50000, commit_interval_ms: 500}
+"""
+# The data set's occurred_at values are fixed (2025-06-01 onwards) so that it is the same bytes on
+# every run; left at the connector's SLO every record would count as delayed (a backlog replay).
+# Unless --keep-slo, the bench raises the SLO to this so the runs measure the live-stream path.
+BENCH_SLO_SECONDS = 10 * 365 * 86400
 
 
 def log(msg: str) -> None:
@@ -134,9 +184,11 @@ def generate(n: int, seed: int):
             utm = {}
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
         fields = {"姓名": name if rng.random() > 0.02 else f"  {name} "}
-        has_email = rng.random() < 0.3
+        # A bad phone comes without an email, so that the record is unusable whether the connector
+        # rejects a bad phone outright or drops it and then finds no contact (on_error: omit).
+        has_email = rng.random() < 0.3 and kind != "bad_phone"
         if kind == "bad_phone":
-            fields[rng.choice(PHONE_KEYS)] = rng.choice(["138-0013", "12345", "无", "电话稍后提供", "010-1234", "+86 138 0013 8000 0000", "2" + _mobile(rng)[1:]])
+            fields[rng.choice(PHONE_KEYS)] = rng.choice(["138-0013", "12345", "无", "电话稍后提供", "010-1234", "+86 138 0013 8000 0000", "1380013800"])
         elif kind != "missing_contact" and (not has_email or rng.random() < 0.85):
             fields[rng.choice(PHONE_KEYS)] = _messy_phone(rng, _mobile(rng))
         if has_email and kind != "missing_contact":
@@ -298,11 +350,14 @@ def map_marketing(value: bytes):
             break
     email = fields.get("邮箱")
     if email:
-        email = str(email).strip().lower()
+        local, _, domain = str(email).strip().rpartition("@")
+        email = f"{local}@{domain.lower()}"
         if not _EMAIL.match(email):
             raise Reject("validate", "invalid_email", "email", f"not an email: {email!r}")
     if not phone and not email:
-        raise Reject("validate", "missing_contact", "phone", "a lead needs a phone or an email")
+        raise Reject("map", "no_route", None, "a lead needs a phone or an email")
+    if doc.get("event_type") not in ("form_submit", "landing_page_signup"):
+        raise Reject("map", "no_route", None, "not a form event")
     name = fields.get("姓名")
     extra = {k: v for k, v in fields.items() if k not in _MAPPED}
     lead = {
@@ -327,9 +382,9 @@ def map_marketing(value: bytes):
         "consent_contact": consent.get("contact"),
         "customer_id": None,
         "occurred_at": rfc3339_ms(occurred),
-        "extra": extra or None,
+        "extra": extra,
     }
-    out = json.dumps(lead, ensure_ascii=False, separators=(",", ":")).encode()
+    out = json.dumps({k: v for k, v in lead.items() if v is not None}, ensure_ascii=False, separators=(",", ":")).encode()
     return lead["lead_id"].encode(), out, event_id, occurred
 
 
@@ -342,23 +397,31 @@ def run_peer(a) -> int:
     source_b = f"/syncline/connectors/{connector}".encode()
     slo_ms = int(a.slo_seconds * 1000)
     common = {"bootstrap.servers": a.brokers, "socket.nagle.disable": True, "client.id": "bench-python"}
+    props = dict(p.split("=", 1) for p in a.prop)
+    pprops = {k.split(".", 1)[1] if k.startswith("producer.") else k: v for k, v in props.items() if not k.startswith("consumer.")}
+    cprops = {k.split(".", 1)[1] if k.startswith("consumer.") else k: v for k, v in props.items() if not k.startswith("producer.")}
     producer = Producer({
         **common, "enable.idempotence": True, "acks": "all", "linger.ms": 5, "batch.num.messages": 10000,
         "queue.buffering.max.messages": 100000, "queue.buffering.max.kbytes": 65536, "compression.type": "lz4",
-        "message.timeout.ms": 300000,
+        "message.timeout.ms": 300000, **pprops,
     })
     consumer = Consumer({
         **common, "group.id": a.group, "enable.auto.commit": False, "enable.auto.offset.store": False,
         "auto.offset.reset": "earliest", "queued.max.messages.kbytes": 16384, "fetch.wait.max.ms": 50,
-        "session.timeout.ms": 10000, "heartbeat.interval.ms": 1000, "max.poll.interval.ms": 300000,
+        "session.timeout.ms": 10000, "heartbeat.interval.ms": 1000, "max.poll.interval.ms": 300000, **cprops,
     })
+    # Learn the output topics' metadata before the first record, as the C passthrough does by
+    # creating its topic handle up front: librdkafka 2.0.2 otherwise parks the first records for a
+    # topic it has no metadata for until its 1 s timer fires.
+    for topic in {t for _, t in routes} | {a.dlq} | ({a.latency_topic} if a.mode == "mapping" else set()):
+        producer.list_topics(topic, timeout=10)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     consumer.subscribe([a.input])
     started = time.monotonic()
     first = None
     pending = collections.deque()
-    consumed = produced = dlq = committed = 0
+    consumed = produced = dlq = committed = observations = 0
     last_commit = time.monotonic()
     produce = producer.produce
     poll = producer.poll
@@ -385,6 +448,7 @@ def run_peer(a) -> int:
             consumer.commit(offsets=[TopicPartition(a.input, p, o) for p, o in offsets.items()], asynchronous=not sync)
             committed += n
 
+    t_consumed = None
     while not stop:
         msgs = consumer.consume(num_messages=a.batch, timeout=0.1) if consumed < a.count else []
         if msgs:
@@ -443,6 +507,22 @@ def run_peer(a) -> int:
                     batch.remaining += 1
                     send(routes[0][1], out_value, out_key, headers, cb)
                     produced += 1
+                    if delay > slo_ms:
+                        # Like Syncline's latency tracker: an observation on hub.latency.v1 for a
+                        # record over the SLO (ack time approximated by the produce time here).
+                        broker_ms = m.timestamp()[1]
+                        parts = {"upstream": broker_ms - occurred, "hub_queue": now_ms - broker_ms, "processing": 0}
+                        obs = json.dumps({
+                            "event_id": event_id, "connector": connector, "source_topic": a.input, "source_partition": p,
+                            "source_offset": off, "output_topic": routes[0][1], "source_ts": rfc3339_ms(occurred),
+                            "broker_ts": rfc3339_ms(broker_ms), "consume_ts": rfc3339_ms(now_ms), "ack_ts": rfc3339_ms(now_ms),
+                            "delay_ms": delay, "upstream_ms": parts["upstream"], "queue_ms": parts["hub_queue"],
+                            "processing_ms": 0, "attribution": max(parts, key=parts.get), "slo_ms": slo_ms,
+                            "delayed": True, "mapping_version": version,
+                        }, separators=(",", ":"))
+                        batch.remaining += 1
+                        send(a.latency_topic, obs, event_id, [("syncline-connector", cn_b)], cb)
+                        observations += 1
             batch.sealed = True
             pending.append(batch)
         poll(0)
@@ -451,17 +531,25 @@ def run_peer(a) -> int:
             commit(False)
             last_commit = t
         if consumed >= a.count:
+            if t_consumed is None:
+                t_consumed = time.monotonic()
             poll(0.01)
             commit(True)
             if committed >= a.count:
                 break
+    t_committed = time.monotonic()
     producer.flush(5)
     commit(True)
     consumer.close()
     end = time.monotonic()
+    phases = {}
+    if first:
+        phases = {"consuming": round(t_consumed - first, 3), "to_committed": round(t_committed - t_consumed, 3),
+                  "close": round(end - t_committed, 3)}
     print(json.dumps({
         "contender": "python", "records_in": consumed, "records_out": produced, "dlq": dlq, "committed": committed,
-        "active_seconds": round(end - first, 3) if first else 0, "seconds": round(end - started, 3),
+        "latency_observations": observations,
+        "active_seconds": round(end - first, 3) if first else 0, "seconds": round(end - started, 3), "phases": phases,
     }), flush=True)
     return 0 if committed >= a.count and not stop else 3
 
@@ -585,18 +673,22 @@ def proc_cpu_seconds(pid) -> float:
         return float("nan")
 
 
-def build_passthrough() -> str:
-    out = os.path.join(OUT_DIR, "bin", "passthrough")
-    if os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(PASSTHROUGH_SRC):
+def compile_c(src, name, libs=()):
+    out = os.path.join(OUT_DIR, "bin", name)
+    if os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(src):
         return out
     os.makedirs(os.path.dirname(out), exist_ok=True)
-    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "rdkafka"], capture_output=True, text=True)
-    if flags.returncode != 0:
-        raise BenchError("pkg-config cannot find rdkafka: install librdkafka-dev (ops/bench does it when run as root)")
-    cmd = [os.environ.get("CC", "cc"), "-O2", "-Wall", "-o", out, PASSTHROUGH_SRC, *flags.stdout.split()]
+    cmd = [os.environ.get("CC", "cc"), "-O2", "-Wall", "-o", out, src, *libs]
     log("compiling " + " ".join(cmd))
     subprocess.run(cmd, check=True)
     return out
+
+
+def build_passthrough() -> str:
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "rdkafka"], capture_output=True, text=True)
+    if flags.returncode != 0:
+        raise BenchError("pkg-config cannot find rdkafka: install librdkafka-dev (ops/bench does it when run as root)")
+    return compile_c(PASSTHROUGH_SRC, "passthrough", flags.stdout.split())
 
 
 def build_syncline() -> str:
@@ -678,28 +770,28 @@ class Broker:
         self.log.close()
 
 
-def run_measured(cmd, cwd, timeout, stdout_path, stderr_path, env=None):
-    """Runs one contender; returns (exit code, stdout text, rusage, wall seconds)."""
-    with open(stdout_path, "w") as out, open(stderr_path, "w") as err:
-        t = time.monotonic()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, env=env, start_new_session=True)
-        deadline = t + timeout
-        status = ru = None
-        while True:
-            pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                log(f"timeout after {timeout:.0f} s: killing {cmd[0]}")
-                os.kill(proc.pid, signal.SIGKILL)
-                _, status, ru = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.05)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        wall = time.monotonic() - t
-    with open(stdout_path) as f:
+def run_measured(measure, cmd, cwd, timeout, stem, env=None):
+    """Runs one contender under `measure` (wait4 rusage of the contender alone); returns
+    (exit code, stdout text, usage dict or None)."""
+    usage_path = stem + ".usage.json"
+    if os.path.exists(usage_path):
+        os.remove(usage_path)
+    with open(stem + ".stdout", "w") as out, open(stem + ".stderr", "w") as err:
+        proc = subprocess.Popen([measure, usage_path, "--", *cmd], cwd=cwd, stdout=out, stderr=err, env=env,
+                                start_new_session=True)
+        try:
+            code = proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            log(f"timeout after {timeout:.0f} s: killing {os.path.basename(cmd[0])}")
+            os.killpg(proc.pid, signal.SIGKILL)
+            code = proc.wait()
+    with open(stem + ".stdout") as f:
         text = f.read()
-    return proc.returncode, text, ru, wall
+    usage = None
+    if os.path.exists(usage_path):
+        with open(usage_path) as f:
+            usage = json.load(f)
+    return code, text, usage
 
 
 def last_json_line(text):
@@ -734,7 +826,7 @@ def main_driver(a) -> int:
     unknown = set(contenders) - set(CONTENDERS)
     if unknown:
         raise BenchError(f"unknown contender(s) {sorted(unknown)}; use {', '.join(CONTENDERS)}")
-    mode = "mapping" if a.mapping else "route"
+    mode = "mapping" if a.mapping or a.stand_in else "route"
 
     work = tempfile.mkdtemp(prefix="syncline-bench-")
     root = os.path.join(work, "root")
@@ -747,8 +839,14 @@ def main_driver(a) -> int:
     # The connector and the topics it uses.
     if a.connector:
         connector_path = os.path.abspath(a.connector)
-    elif mode == "mapping":
+    elif mode == "mapping" and os.path.exists(MAPPING_CONNECTOR) and not a.stand_in:
         connector_path = MAPPING_CONNECTOR
+    elif mode == "mapping":
+        if not a.stand_in:
+            log(f"{os.path.relpath(MAPPING_CONNECTOR, REPO)} does not exist: using ops/bench's stand-in marketing connector")
+        connector_path = os.path.join(root, "connectors", "marketing.yaml")
+        with open(connector_path, "w", encoding="utf-8") as f:
+            f.write(MARKETING_CONNECTOR)
     else:
         connector_path = os.path.join(root, "connectors", "bench.yaml")
         with open(connector_path, "w", encoding="utf-8") as f:
@@ -767,6 +865,16 @@ def main_driver(a) -> int:
             set(spec) - {"name", "description", "version", "input", "event_id", "source_timestamp", "dlq", "slo_seconds", "routes", "tuning"})
         if mode == "route" and not plain:
             log("the connector has more than plain routes: pass --mapping so the Python peer does the same job")
+        if spec.get("source_timestamp") and not a.keep_slo:
+            # Run a copy with a long SLO (see BENCH_SLO_SECONDS); the copy keeps the file's mapping version.
+            import yaml
+            spec["slo_seconds"] = slo = float(BENCH_SLO_SECONDS)
+            spec.setdefault("version", version)
+            copy_path = os.path.join(root, "connectors", "bench-" + os.path.basename(connector_path))
+            with open(copy_path, "w", encoding="utf-8") as f:
+                yaml.safe_dump(spec, f, allow_unicode=True, sort_keys=False)
+            log(f"running {os.path.basename(connector_path)} with slo_seconds {BENCH_SLO_SECONDS} (--keep-slo keeps its own)")
+            connector_path = copy_path
     elif "syncline" in contenders:
         raise BenchError(f"connector file {connector_path} not found"
                          + (" (the marketing mapping connector has not landed yet; run --contenders passthrough,python meanwhile)" if mode == "mapping" else ""))
@@ -782,7 +890,7 @@ def main_driver(a) -> int:
             shutil.copy(os.path.join(REPO, "topics", src), os.path.join(root, "topics", src))
     for topic, what in ((BENCH_INPUT, "ops/bench input"), (BENCH_OUTPUT, "ops/bench route output"), (BENCH_DLQ, "ops/bench DLQ")):
         write_topic(root, topic, partitions, what)
-    used = [input_topic] + [t for _, t in routes] + [dlq]
+    used = [input_topic] + [t for _, t in routes] + [dlq] + ([LATENCY_TOPIC] if mode == "mapping" else [])
     for topic in used:
         path = os.path.join(root, "topics", f"{topic}.yaml")
         if os.path.exists(path):
@@ -794,6 +902,7 @@ def main_driver(a) -> int:
 
     # Binaries.
     passthrough_bin = build_passthrough() if "passthrough" in contenders else None
+    measure_bin = compile_c(MEASURE_SRC, "measure")
     syncline = os.path.abspath(a.syncline) if a.syncline else build_syncline()
     built_here = not a.syncline
     if not os.access(syncline, os.X_OK):
@@ -810,7 +919,7 @@ def main_driver(a) -> int:
             "python_peer": confluent_kafka.libversion()[0],
             "confluent_kafka": confluent_kafka.version()[0],
         },
-        "config": {"records": n, "repeat": a.repeat, "partitions": partitions, "brokers": a.brokers, "mode": mode,
+        "config": {"records": n, "repeat": a.repeat, "kafka_props": a.kafka_prop, "partitions": partitions, "brokers": a.brokers, "mode": mode,
                    "seed": a.seed, "connector": connector_path, "connector_name": name, "input_topic": input_topic,
                    "output_topics": [t for _, t in routes], "dlq_topic": dlq, "mapping_version": version,
                    "contenders": contenders, "syncline": syncline},
@@ -842,13 +951,21 @@ def main_driver(a) -> int:
                          "keys_distinct": len({k for k, _ in records}), "generate_seconds": round(time.monotonic() - t, 2)}
     all_digests = collections.Counter(digest(k, v) for k, v in records)
     invalid_digests = collections.Counter(digest(*records[i]) for i in invalid)
-    expect_dlq = len(invalid) if mode == "mapping" else 0
-    expect_out = (n - expect_dlq) * (len(routes) if mode == "route" else 1)
+    # What each contender must add to which topic. The passthrough copies every record to the bench's
+    # own output topic whatever the mode; the others do the connector's job.
+    expected = {"passthrough": ("copy", {BENCH_OUTPUT: n})}
+    if mode == "route":
+        copy = collections.Counter()
+        for _, topic in routes:
+            copy[topic] += n
+        expected["syncline"] = expected["python"] = ("copy", dict(copy))
+    else:
+        expected["syncline"] = expected["python"] = ("mapping", {routes[0][1]: n - len(invalid), dlq: len(invalid)})
     with open(os.path.join(OUT_DIR, "sample-records.jsonl"), "wb") as f:
         for k, v in records[:20]:
             f.write(k + b"\t" + v + b"\n")
 
-    broker = None
+    broker = client = None
     problems = []
     runs = []
     try:
@@ -873,20 +990,21 @@ def main_driver(a) -> int:
         result["dataset"]["input_partitions"] = len(wm)
         result["dataset"]["input_high_watermarks"] = {"min": min(highs), "max": max(highs), "sum": sum(highs)}
         if any(lows) or sum(highs) != n:
-            raise BenchError(f"preload check failed: low watermarks {lows} (all must be 0), sum of high watermarks "
-                             f"{sum(highs)} != {n}: the mock dropped data (raise --partitions)")
+            raise BenchError(f"preload check failed: the topic keeps {sum(highs) - sum(lows)} of {n} records (low watermarks "
+                             f"{lows[:8]}{'…' if len(lows) > 8 else ''} must all be 0, high watermarks must sum to {n}): "
+                             f"the mock's 5 MiB-per-partition cap dropped data; raise --partitions")
         log(f"preload OK: {len(wm)} partitions, low watermarks all 0, high watermarks sum {sum(highs)} "
             f"({result['dataset']['preload_seconds']} s)")
         input_highs = highs
         del records
 
-        out_topics = sorted({t for _, t in routes} | {dlq})
+        out_topics = sorted({t for _, t in routes} | {dlq, BENCH_OUTPUT} | ({LATENCY_TOPIC} if mode == "mapping" else set()))
         order = list(contenders)
         for rep in range(1, a.repeat + 1):
             for contender in order:
                 run = run_one(a, contender, rep, bootstrap, client, broker, root, logs, input_topic, input_highs, routes,
                               dlq, out_topics, name, version, slo, mode, connector_path, syncline, passthrough_bin,
-                              expect_out, expect_dlq, all_digests, invalid_digests)
+                              measure_bin, expected[contender], all_digests, invalid_digests)
                 runs.append(run)
                 status = "OK" if not run["problems"] else "FAILED: " + "; ".join(run["problems"])
                 rps = f"{run['records_per_s']:,.0f}" if run.get("records_per_s") else "—"
@@ -894,11 +1012,14 @@ def main_driver(a) -> int:
                     f"cpu {run['cpu_s']:.2f} s  rss {run['max_rss_mb']:.0f} MB  {status}")
                 problems += [f"{contender} rep {rep}: {p}" for p in run["problems"]]
             order = order[1:] + order[:1]  # rotate so no contender always runs first or last
+        if a.profile and "syncline" in contenders:
+            result["profile"] = profile_syncline(a, bootstrap, root, connector_path, syncline, n)
         wm = watermarks(client, input_topic)
         if any(lo for lo, _ in wm) or sum(hi for _, hi in wm) != n:
             problems.append("input topic changed during the runs")
-        client.close()
     finally:
+        if client:
+            client.close()
         if broker:
             broker.stop()
             result["broker_exit"] = broker.proc.returncode
@@ -907,7 +1028,7 @@ def main_driver(a) -> int:
     result["runs"] = runs
     summary = {}
     for c in contenders:
-        mine = [r for r in runs if r["contender"] == c]
+        mine = [r for r in runs if r["contender"] == c and not r["problems"]]  # failed runs are not measured
         summary[c] = {
             "records_per_s": summarize([r.get("records_per_s") for r in mine]),
             "active_seconds": summarize([r.get("active_seconds") for r in mine]),
@@ -915,7 +1036,7 @@ def main_driver(a) -> int:
             "cpu_us_per_record": summarize([r["cpu_s"] / n * 1e6 for r in mine]),
             "max_rss_mb": summarize([r["max_rss_mb"] for r in mine]),
             "broker_cpu_s": summarize([r.get("broker_cpu_s") for r in mine]),
-            "runs_ok": sum(1 for r in mine if not r["problems"]),
+            "runs_ok": len(mine),
         }
     ratios = {}
 
@@ -927,8 +1048,8 @@ def main_driver(a) -> int:
         if med("syncline") and med(other):
             paired = []
             for rep in range(1, a.repeat + 1):
-                s = next((r.get("records_per_s") for r in runs if r["contender"] == "syncline" and r["rep"] == rep), None)
-                o = next((r.get("records_per_s") for r in runs if r["contender"] == other and r["rep"] == rep), None)
+                s = next((r.get("records_per_s") for r in runs if r["contender"] == "syncline" and r["rep"] == rep and not r["problems"]), None)
+                o = next((r.get("records_per_s") for r in runs if r["contender"] == other and r["rep"] == rep and not r["problems"]), None)
                 if s and o:
                     paired.append(s / o)
             ratios[f"syncline/{other}"] = {"of_medians": med("syncline") / med(other), "per_rep": paired}
@@ -952,36 +1073,47 @@ def main_driver(a) -> int:
 
 
 def run_one(a, contender, rep, bootstrap, client, broker, root, logs, input_topic, input_highs, routes, dlq,
-            out_topics, name, version, slo, mode, connector_path, syncline, passthrough_bin, expect_out, expect_dlq,
+            out_topics, name, version, slo, mode, connector_path, syncline, passthrough_bin, measure_bin, expected,
             all_digests, invalid_digests):
     n = a.records
     group = f"bench-{contender}-{rep}-{os.getpid()}-{int(time.time())}"
     before = {t: watermarks(client, t) for t in out_topics}
     timeout = 120 + n / 2000
+    env = None
     if contender == "passthrough":
-        if len(routes) != 1:
-            raise BenchError("the passthrough contender needs a connector with one route")
         cmd = [passthrough_bin, "--brokers", bootstrap, "--group", group, "--input", input_topic,
-               "--output", routes[0][1], "--count", str(n)]
+               "--output", BENCH_OUTPUT, "--count", str(n)]
+        for prop in a.kafka_prop:
+            cmd += ["-X", prop]
     elif contender == "syncline":
         cmd = [syncline, "run", "--connector", connector_path, "--brokers", bootstrap, "--group", group,
                "--exit-after", str(n), "--root", root, "--state", os.path.join(root, "state"), "--log-level", a.syncline_log_level]
+        if a.kafka_prop:
+            # Syncline reads client settings from SYNCLINE_KAFKA_<NAME> (both its producer and consumer).
+            env = dict(os.environ)
+            for prop in a.kafka_prop:
+                k, v = prop.split("=", 1)
+                k = k.split(".", 1)[1] if k.startswith(("consumer.", "producer.")) else k
+                env["SYNCLINE_KAFKA_" + k.upper().replace(".", "_")] = v
     else:
         cmd = [sys.executable, os.path.abspath(__file__), "_peer", "--brokers", bootstrap, "--group", group,
                "--input", input_topic, "--routes", ",".join(f"{r}={t}" for r, t in routes), "--dlq", dlq,
                "--count", str(n), "--mode", mode, "--connector-name", name, "--mapping-version", version,
                "--slo-seconds", str(slo)]
+        for prop in a.kafka_prop:
+            cmd += ["--prop", prop]
     stem = os.path.join(logs, f"{contender}-rep{rep}")
     broker_cpu0 = proc_cpu_seconds(broker.pid)
     load = os.getloadavg()[0]
-    code, stdout, ru, wall = run_measured(cmd, root, timeout, stem + ".stdout", stem + ".stderr")
+    code, stdout, usage = run_measured(measure_bin, cmd, root, timeout, stem, env)
     broker_cpu = proc_cpu_seconds(broker.pid) - broker_cpu0
     out = last_json_line(stdout) or {}
+    usage = usage or {"utime_s": float("nan"), "stime_s": float("nan"), "maxrss_kb": float("nan"), "wall_s": None}
     run = {
-        "contender": contender, "rep": rep, "group": group, "exit_code": code, "wall_seconds": round(wall, 3),
-        "cpu_user_s": round(ru.ru_utime, 3), "cpu_sys_s": round(ru.ru_stime, 3),
-        "cpu_s": round(ru.ru_utime + ru.ru_stime, 3), "max_rss_mb": round(ru.ru_maxrss / 1024, 1),
-        "broker_cpu_s": round(broker_cpu, 3), "loadavg_1m_before": load, "reported": out,
+        "contender": contender, "rep": rep, "group": group, "exit_code": code, "wall_seconds": usage["wall_s"],
+        "cpu_user_s": round(usage["utime_s"], 3), "cpu_sys_s": round(usage["stime_s"], 3),
+        "cpu_s": round(usage["utime_s"] + usage["stime_s"], 3), "max_rss_mb": round(usage["maxrss_kb"] / 1024, 1),
+        "broker_cpu_s": round(broker_cpu, 3), "loadavg_1m_before": load, "reported": out, "usage": usage,
         "active_seconds": out.get("active_seconds"), "problems": [],
     }
     if out.get("active_seconds"):
@@ -1002,17 +1134,15 @@ def run_one(a, contender, rep, bootstrap, client, broker, root, logs, input_topi
         trimmed = [p for p, ((_, hi0), (lo1, _)) in enumerate(zip(before[t], after[t])) if lo1 > hi0]
         if trimmed:
             problems.append(f"{t}: the mock's 5 MiB cap dropped part of this run's output on partitions {trimmed} (raise --partitions)")
-    route_topics = [t for _, t in routes]
-    delivered = sum(added[t] for t in set(route_topics))
-    if dlq in route_topics:
-        got_dlq = 0
-    else:
-        got_dlq = added.get(dlq, 0)
-    run["delivered"] = {"outputs": delivered, "dlq": got_dlq, "by_topic": added}
-    if delivered + got_dlq < expect_out + expect_dlq:
-        problems.append(f"LOST RECORDS: outputs {delivered} + dlq {got_dlq} < expected {expect_out} + {expect_dlq}")
-    elif delivered != expect_out or got_dlq != expect_dlq:
-        problems.append(f"counts differ: outputs {delivered} (expected {expect_out}), dlq {got_dlq} (expected {expect_dlq})")
+    kind, want = expected
+    run["delivered"] = {t: c for t, c in added.items() if c}
+    got_total, want_total = sum(added.get(t, 0) for t in want), sum(want.values())
+    if got_total < want_total:
+        problems.append(f"LOST RECORDS: {got_total} delivered of {want_total} expected "
+                        f"({', '.join(f'{t}: {added.get(t, 0)}/{c}' for t, c in want.items())})")
+    elif any(added.get(t, 0) != c for t, c in want.items()):
+        problems.append("counts differ (duplicates or records in the wrong topic): "
+                        + ", ".join(f"{t}: {added.get(t, 0)} (expected {c})" for t, c in want.items()))
 
     # Committed offsets of the run's group must equal the input's end offsets.
     from confluent_kafka import Consumer, TopicPartition
@@ -1031,28 +1161,54 @@ def run_one(a, contender, rep, bootstrap, client, broker, root, logs, input_topi
     # Content: every record delivered once, unchanged (route), or its original bytes in the DLQ (mapping).
     if a.verify and not problems:
         t = time.monotonic()
-        if mode == "route":
-            for topic in set(route_topics):
-                starts = [hi for _, hi in before[topic]]
-                ends = [hi for _, hi in after[topic]]
-                digests, _, left = read_range(bootstrap, topic, starts, ends)
+        rng = {topic: ([hi for _, hi in before[topic]], [hi for _, hi in after[topic]]) for topic in want}
+        if kind == "copy":
+            for topic, count in want.items():
+                digests, _, left = read_range(bootstrap, topic, *rng[topic])
+                expect = collections.Counter({d: c * (count // n) for d, c in all_digests.items()})
                 if left:
                     problems.append(f"verify: could not read {left} records back from {topic}")
-                elif digests != all_digests:
-                    missing = sum((all_digests - digests).values())
-                    extra = sum((digests - all_digests).values())
+                elif digests != expect:
+                    missing = sum((expect - digests).values())
+                    extra = sum((digests - expect).values())
                     problems.append(f"verify: {topic} differs from the input: {missing} records missing or changed, {extra} unexpected")
         else:
-            digests, _, left = read_range(bootstrap, dlq, [hi for _, hi in before[dlq]], [hi for _, hi in after[dlq]])
+            output_topic = next(t for t in want if t != dlq)
+            digests, _, left = read_range(bootstrap, dlq, *rng[dlq])
             if left or digests != invalid_digests:
                 problems.append(f"verify: the DLQ does not hold exactly the invalid records' original bytes "
                                 f"({sum((invalid_digests - digests).values())} missing, {sum((digests - invalid_digests).values())} unexpected)")
-            topic = route_topics[0]
-            _, ce_ids, left = read_range(bootstrap, topic, [hi for _, hi in before[topic]], [hi for _, hi in after[topic]])
-            if left or (ce_ids and (len(ce_ids) != expect_out or max(ce_ids.values()) > 1)):
-                problems.append(f"verify: {topic} holds {sum(ce_ids.values())} records with {len(ce_ids)} distinct ce_id (expected {expect_out})")
+            _, ce_ids, left = read_range(bootstrap, output_topic, *rng[output_topic])
+            if left or len(ce_ids) != want[output_topic] or (ce_ids and max(ce_ids.values()) > 1):
+                problems.append(f"verify: {output_topic} holds {sum(ce_ids.values())} records with {len(ce_ids)} "
+                                f"distinct ce_id (expected {want[output_topic]} distinct)")
         run["verify_seconds"] = round(time.monotonic() - t, 2)
     return run
+
+
+def profile_syncline(a, bootstrap, root, connector_path, syncline, n):
+    """One more Syncline run (not measured) under `perf record -g`; writes the data and a flat report."""
+    perf = shutil.which("perf")
+    if not perf:
+        log("--profile: perf is not installed (Debian: linux-perf); skipped")
+        return None
+    data = os.path.join(OUT_DIR, "perf-syncline.data")
+    report = os.path.join(OUT_DIR, "perf-syncline.txt")
+    cmd = [perf, "record", "-F", "999", "-g", "-o", data, "--", syncline, "run", "--connector", connector_path,
+           "--brokers", bootstrap, "--group", f"bench-profile-{os.getpid()}-{int(time.time())}", "--exit-after", str(n),
+           "--root", root, "--state", os.path.join(root, "state"), "--log-level", "error"]
+    log("profiling one more Syncline run: " + " ".join(cmd[:8]) + " …")
+    r = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=120 + n / 2000)
+    if r.returncode != 0:
+        log(f"--profile: perf/syncline exited {r.returncode}: {r.stderr[-500:]}")
+        return None
+    with open(report, "w") as f:
+        for sort in ("dso", "dso,sym"):
+            out = subprocess.run([perf, "report", "-i", data, "--no-children", "--sort", sort, "--stdio", "-g", "none",
+                                  "--percent-limit", "0.7"], capture_output=True, text=True).stdout
+            f.write(out)
+    log(f"profile: {report} (perf report -i {data} for more)")
+    return {"data": data, "report": report, "summary": last_json_line(r.stdout)}
 
 
 def fmt(x, spec):
@@ -1073,6 +1229,9 @@ def print_report(r):
     print(f"data: {ds['records']} records, avg {ds['value_bytes_avg']:.0f} B, {ds['invalid']} invalid {ds['invalid_kinds']}, "
           f"{ds['keys_distinct']} keys; {ds['input_partitions']} partitions (lz4), {cfg['brokers']} mock brokers; "
           f"{cfg['repeat']} alternating repetitions; records/s = records / active seconds (first record → exit)")
+    if cfg.get("kafka_props"):
+        print(f"librdkafka overrides for all contenders: {', '.join(cfg['kafka_props'])}")
+    print(f"Syncline: {cfg['syncline']} ({cfg.get('source_revision')})")
     print()
     head = f"{'contender':<12}{'records/s median':>17}{'min':>10}{'max':>10}{'active s':>10}{'CPU s':>8}{'CPU µs/rec':>11}{'peak RSS MB':>12}{'broker CPU s':>13}{'ok':>5}"
     print(head)
@@ -1122,6 +1281,12 @@ when any check fails.""",
                    f"{BENCH_INPUT} → {BENCH_OUTPUT}; with --mapping: connectors/marketing.yaml)")
     p.add_argument("--mapping", action="store_true", help="mapping mode: the connector parses, maps, normalises "
                    "and validates (invalid records to its DLQ) and the Python peer does the same")
+    p.add_argument("--stand-in", action="store_true", help="with --mapping: use ops/bench's built-in marketing "
+                   "connector (the SPEC §5 mapping in plain field rules) even when connectors/marketing.yaml exists, "
+                   "e.g. for a Syncline build that predates that file's features")
+    p.add_argument("--keep-slo", action="store_true", help="keep the connector's latency SLO: the data set's fixed "
+                   "2025 timestamps then make every record a delayed one (a backlog replay: one more hub.latency.v1 "
+                   "record per input)")
     p.add_argument("--syncline", help="the syncline binary (default: build release into .build-bench and use it)")
     p.add_argument("--skip-python", action="store_true", help="leave out the Python peer")
     p.add_argument("--contenders", help=f"comma-separated subset of {','.join(CONTENDERS)}")
@@ -1130,6 +1295,12 @@ when any check fails.""",
     p.add_argument("--seed", type=int, default=20250601, help="data set seed")
     p.add_argument("--no-verify", dest="verify", action="store_false",
                    help="skip reading every run's output back (counts and commits are still checked)")
+    p.add_argument("--kafka-prop", action="append", default=[], metavar="NAME=VALUE",
+                   help="a librdkafka property for all three contenders (repeatable; prefix consumer. or producer. "
+                   "to scope it for the passthrough and the Python peer; Syncline gets it through SYNCLINE_KAFKA_<NAME> "
+                   "on both its clients), e.g. queued.max.messages.kbytes=131072")
+    p.add_argument("--profile", action="store_true", help="after the measured runs, one more Syncline run under "
+                   "`perf record -g` → ops/bench-out/perf-syncline.{data,txt}")
     p.add_argument("--syncline-log-level", default="warning", help="Syncline's --log-level (default warning)")
     p.add_argument("--out", default=os.path.join(OUT_DIR, "latest.json"), help="results JSON (default ops/bench-out/latest.json)")
     return p.parse_args(argv)
@@ -1142,8 +1313,10 @@ def parse_peer_args(argv):
     p.add_argument("--count", type=int, required=True)
     p.add_argument("--mode", choices=("route", "mapping"), default="route")
     p.add_argument("--slo-seconds", type=float, default=90)
+    p.add_argument("--latency-topic", default=LATENCY_TOPIC)
     p.add_argument("--batch", type=int, default=2000)
     p.add_argument("--commit-interval-ms", type=int, default=500)
+    p.add_argument("--prop", action="append", default=[])
     return p.parse_args(argv)
 
 
