@@ -15,7 +15,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         "enable.auto.commit": "false",
         "enable.auto.offset.store": "false",
         "auto.offset.reset": "earliest",
-        "queued.max.messages.kbytes": "16384",
+        // librdkafka 2.0.2 stops fetching for ~1 s whenever this fills: big enough to ride over it.
+        "queued.max.messages.kbytes": "32768",
         "fetch.wait.max.ms": "50",
         "session.timeout.ms": "10000",
         "heartbeat.interval.ms": "1000",

@@ -20,7 +20,7 @@ public final class KafkaProducer: @unchecked Sendable {
         "linger.ms": "5",
         "batch.num.messages": "10000",
         "queue.buffering.max.messages": "100000",
-        "queue.buffering.max.kbytes": "65536",
+        "queue.buffering.max.kbytes": "32768",
         "compression.type": "lz4",
         "message.timeout.ms": "300000",
         // DLQ records carry the original bytes, which may exceed Kafka's 1 MB default.

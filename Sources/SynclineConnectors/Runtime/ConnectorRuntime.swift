@@ -45,7 +45,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
     private let pipeline: RecordPipeline
     private let options: Options
     private let logger: Logger
-    private let stamper: LineageStamper
+    private var stamper: LineageStamper
     private let stopMode = Atomic<Int>(StopMode.running.rawValue)
     private let assignedCount = Atomic<Int>(0)
     private let finalSummary = Mutex<RunSummary?>(nil)
@@ -70,6 +70,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
     private var pausedSet: Set<PartitionKey> = []
     private var currentHold: FlowGate.Hold?
     private var lastEmitterTick = ContinuousClock.now
+    /// In a stretch of waiting for the connector's rate-limit tokens (throttling is counted once per stretch).
+    private var waitingForTokens = false
     /// Ids of timed outputs in flight, per emitter index.
     private var timedInFlight: [Set<String>] = []
     private var lastCommit = ContinuousClock.now
@@ -181,7 +183,21 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 process(waiting)
             }
             let holding = currentHold != nil
-            let maxRecords = holding ? 1 : min(spec.tuning.batchSize, gate.breaker.remainingPermits ?? Int.max)
+            var maxRecords = holding ? 1 : min(spec.tuning.batchSize, gate.breaker.remainingPermits ?? Int.max)
+            if !holding, let allowance = gate.connectorAllowance(nowNanos: now) {
+                if allowance.records == 0 && allowance.waitNanos < 500_000_000 {
+                    // Out of tokens for a moment: wait here (serving delivery reports), take nothing.
+                    if !waitingForTokens { activity.throttled["*", default: 0] += 1 }
+                    waitingForTokens = true
+                    producer.poll(timeoutMs: Int32(max(1, allowance.waitNanos / 1_000_000)))
+                    produceDueRetries()
+                    commitIfDue(force: false)
+                    publishActivity()
+                    continue
+                }
+                maxRecords = min(maxRecords, max(1, allowance.records))
+                waitingForTokens = false
+            }
             let records = consumer.poll(maxRecords: max(1, maxRecords), timeoutMs: holding || !parked.isEmpty ? 10 : 100) { error in
                 logger.warning("consumer error \(error.name): \(error.message)")
             }
@@ -418,7 +434,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
             return
         case .output:
             stats.produced.add(1, ordering: .relaxed)
-            activity.produced[report.topic, default: 0] += 1
+            activity.produced[item.output.topic, default: 0] += 1
             if item.primary { observeLatency(item, outputTopic: report.topic) }
         }
         acknowledge(item)

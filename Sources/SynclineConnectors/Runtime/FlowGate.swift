@@ -65,6 +65,16 @@ struct FlowGate {
         }
     }
 
+    /// How many records to take from the consumer now under the connector's rate limit (nil: no
+    /// limit), and when the bucket is empty how long until it has a token — so the runtime polls
+    /// only what it may process instead of parking records.
+    mutating func connectorAllowance(nowNanos: UInt64) -> (records: Int, waitNanos: UInt64)? {
+        guard limiter != nil else { return nil }
+        let tokens = limiter?.connectorTokens(nowNanos: nowNanos) ?? 0
+        if tokens > 0 { return (tokens, 0) }
+        return (0, limiter?.nanosUntilConnectorToken(nowNanos: nowNanos) ?? 0)
+    }
+
     /// Forgets blocks whose time is up.
     mutating func releaseExpired(nowNanos: UInt64) {
         if !blockedPartitions.isEmpty {

@@ -243,51 +243,8 @@ public struct TimestampParser: Sendable {
         return era * 146_097 + doe - 719_468
     }
 
-    static func civilFromDays(_ days: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
-    }
-
     /// `2024-05-01T04:00:00.000Z`
     public static func format(milliseconds: Int64) -> String {
-        var days = milliseconds / 86_400_000
-        var remainder = milliseconds % 86_400_000
-        if remainder < 0 {
-            remainder += 86_400_000
-            days -= 1
-        }
-        let (year, month, day) = civilFromDays(days)
-        let hour = Int(remainder / 3_600_000)
-        let minute = Int(remainder / 60_000 % 60)
-        let second = Int(remainder / 1000 % 60)
-        let millisecond = Int(remainder % 1000)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
-        func append(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var remaining = value
-            while divisor > 0 {
-                bytes.append(UInt8(0x30 + remaining / divisor))
-                remaining %= divisor
-                divisor /= 10
-            }
-        }
-        append(year, 4); bytes.append(UInt8(ascii: "-"))
-        append(month, 2); bytes.append(UInt8(ascii: "-"))
-        append(day, 2); bytes.append(UInt8(ascii: "T"))
-        append(hour, 2); bytes.append(UInt8(ascii: ":"))
-        append(minute, 2); bytes.append(UInt8(ascii: ":"))
-        append(second, 2); bytes.append(UInt8(ascii: "."))
-        append(millisecond, 3); bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
+        UTCTimestamp.format(ms: milliseconds)
     }
 }

@@ -37,6 +37,16 @@ public struct RateLimiter: Sendable {
         return .allowed
     }
 
+    /// Whole tokens in the connector's own bucket now.
+    public mutating func connectorTokens(nowNanos: UInt64) -> Int {
+        connector.available(nowNanos: nowNanos)
+    }
+
+    /// How long until the connector's bucket has a token.
+    public mutating func nanosUntilConnectorToken(nowNanos: UInt64) -> UInt64 {
+        connector.nanosUntilAvailable(nowNanos: nowNanos)
+    }
+
     /// Keys currently tracked.
     public var trackedKeys: Int { keys.count }
 

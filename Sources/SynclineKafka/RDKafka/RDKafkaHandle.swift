@@ -1,5 +1,6 @@
 import CRdKafka
 import Logging
+import Synchronization
 
 /// Owns one `rd_kafka_t` (producer or consumer) and the callback box librdkafka calls back into.
 /// All librdkafka pointer handling of the module lives in this folder.
@@ -29,7 +30,7 @@ final class RDKafkaHandle: @unchecked Sendable {
             rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
                 guard let message, let opaque else { return }
                 let box = Unmanaged<RDKafkaCallbacks>.fromOpaque(opaque).takeUnretainedValue()
-                box.delivered(RDKafkaHandle.report(message.pointee))
+                box.delivered(RDKafkaHandle.report(message.pointee, topicName: box.topicName))
             }
         } else {
             rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, opaque in
@@ -83,9 +84,9 @@ final class RDKafkaHandle: @unchecked Sendable {
         }
     }
 
-    static func report(_ message: rd_kafka_message_t) -> DeliveryReport {
+    static func report(_ message: rd_kafka_message_t, topicName: (OpaquePointer?) -> String) -> DeliveryReport {
         let token = UInt64(UInt(bitPattern: message._private))
-        let topic = message.rkt.flatMap { rd_kafka_topic_name($0) }.map { String(cString: $0) } ?? ""
+        let topic = topicName(message.rkt)
         let error = message.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : RDKafkaError.from(message.err)
         return DeliveryReport(token: token, topic: topic, partition: message.partition, offset: message.offset, error: error)
     }
@@ -108,6 +109,18 @@ final class RDKafkaCallbacks: @unchecked Sendable {
     }
 
     func delivered(_ report: DeliveryReport) { onDelivery(report) }
+
+    /// Topic names by topic handle, so a delivery report does not build a new String each time.
+    private let topicNames = Mutex<[UInt: String]>([:])
+
+    func topicName(_ rkt: OpaquePointer?) -> String {
+        guard let rkt else { return "" }
+        let key = UInt(bitPattern: rkt)
+        if let known = topicNames.withLock({ $0[key] }) { return known }
+        let name = rd_kafka_topic_name(rkt).map { String(cString: $0) } ?? ""
+        topicNames.withLock { $0[key] = name }
+        return name
+    }
     func rebalance(_ event: RebalanceEvent) -> AssignmentDecision { onRebalance(event) }
 
     func log(level: Int32, facility: String, message: String) {

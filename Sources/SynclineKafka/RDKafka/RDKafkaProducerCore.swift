@@ -27,53 +27,77 @@ final class RDKafkaProducerCore: @unchecked Sendable {
     }
 
     /// Enqueues one record (copied by librdkafka). Throws `QUEUE_FULL` (retriable) when the local
-    /// queue is full: the caller must serve delivery reports and try again.
+    /// queue is full: the caller must serve delivery reports and try again. Hot path: the argument
+    /// list and the header names live in temporary (stack) buffers, header values are passed by pointer.
     func produce(_ record: OutputRecord, partition: Int32?, token: UInt64) throws(KafkaError) {
         let rkt = try topicHandle(record.topic)
-        // Header names (NUL-terminated) and values laid out in one buffer.
-        var buffer: [UInt8] = []
-        var layout: [(name: Int, value: Int, size: Int)] = []
-        layout.reserveCapacity(record.headers.count)
-        for header in record.headers {
-            let nameStart = buffer.count
-            buffer.append(contentsOf: header.name.utf8)
-            buffer.append(0)
-            let valueStart = buffer.count
-            if let value = header.value { buffer.append(contentsOf: value) }
-            layout.append((nameStart, valueStart, header.value?.count ?? -1))
-        }
+        let headers = record.headers
+        var nameBytes = 0
+        for header in headers { nameBytes += header.name.utf8.count + 1 }
         let fixed = 6
-        var vus = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: fixed + layout.count)
-        vus[0].vtype = RD_KAFKA_VTYPE_RKT
-        vus[0].u.rkt = rkt
-        vus[1].vtype = RD_KAFKA_VTYPE_MSGFLAGS
-        vus[1].u.i = RD_KAFKA_MSG_F_COPY
-        vus[2].vtype = RD_KAFKA_VTYPE_OPAQUE
-        vus[2].u.ptr = UnsafeMutableRawPointer(bitPattern: UInt(token))
-        vus[3].vtype = RD_KAFKA_VTYPE_PARTITION
-        vus[3].u.i32 = partition ?? RD_KAFKA_PARTITION_UA
-        let error: OpaquePointer? = buffer.withUnsafeBufferPointer { headerBytes in
-            let base = headerBytes.baseAddress
-            for (index, entry) in layout.enumerated() {
-                let slot = fixed + index
-                vus[slot].vtype = RD_KAFKA_VTYPE_HEADER
-                vus[slot].u.header.name = base.map { UnsafeRawPointer($0 + entry.name).assumingMemoryBound(to: CChar.self) }
-                vus[slot].u.header.val = entry.size < 0 ? nil : base.map { UnsafeRawPointer($0 + entry.value) }
-                vus[slot].u.header.size = entry.size < 0 ? 0 : entry.size
-            }
-            return Self.withBytes(record.key) { keyPointer, keyCount in
-                Self.withBytes(record.value) { valuePointer, valueCount in
-                    vus[4].vtype = RD_KAFKA_VTYPE_KEY
-                    vus[4].u.mem.ptr = keyPointer
-                    vus[4].u.mem.size = keyCount
-                    vus[5].vtype = RD_KAFKA_VTYPE_VALUE
-                    vus[5].u.mem.ptr = valuePointer
-                    vus[5].u.mem.size = valueCount
-                    return rd_kafka_produceva(handle.pointer, vus, vus.count)
+        let error: OpaquePointer? = withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: fixed + headers.count) { vus in
+            withUnsafeTemporaryAllocation(of: CChar.self, capacity: max(1, nameBytes)) { names in
+                vus.initialize(repeating: rd_kafka_vu_t())
+                vus[0].vtype = RD_KAFKA_VTYPE_RKT
+                vus[0].u.rkt = rkt
+                vus[1].vtype = RD_KAFKA_VTYPE_MSGFLAGS
+                vus[1].u.i = RD_KAFKA_MSG_F_COPY
+                vus[2].vtype = RD_KAFKA_VTYPE_OPAQUE
+                vus[2].u.ptr = UnsafeMutableRawPointer(bitPattern: UInt(token))
+                vus[3].vtype = RD_KAFKA_VTYPE_PARTITION
+                vus[3].u.i32 = partition ?? RD_KAFKA_PARTITION_UA
+                var offset = 0
+                for (index, header) in headers.enumerated() {
+                    let start = offset
+                    for byte in header.name.utf8 {
+                        names[offset] = CChar(bitPattern: byte)
+                        offset += 1
+                    }
+                    names[offset] = 0
+                    offset += 1
+                    let slot = fixed + index
+                    vus[slot].vtype = RD_KAFKA_VTYPE_HEADER
+                    vus[slot].u.header.name = names.baseAddress.map { UnsafePointer($0 + start) }
+                }
+                // librdkafka copies header values during the call, so pointing at each value's
+                // storage is enough; they are bound one by one through nested scopes.
+                return withUnsafePointer(to: UInt8(0)) { zero in
+                Self.withHeaderValues(headers, index: 0, vus: vus, fixed: fixed, nonNull: UnsafeRawPointer(zero)) {
+                    Self.withBytes(record.key) { keyPointer, keyCount in
+                        Self.withBytes(record.value) { valuePointer, valueCount in
+                            vus[4].vtype = RD_KAFKA_VTYPE_KEY
+                            vus[4].u.mem.ptr = keyPointer
+                            vus[4].u.mem.size = keyCount
+                            vus[5].vtype = RD_KAFKA_VTYPE_VALUE
+                            vus[5].u.mem.ptr = valuePointer
+                            vus[5].u.mem.size = valueCount
+                            return rd_kafka_produceva(handle.pointer, vus.baseAddress, vus.count)
+                        }
+                    }
+                }
                 }
             }
         }
         if let error { throw RDKafkaError.consume(error) }
+    }
+
+    /// Binds header `index`'s value pointer, then the next, recursively, then runs `body`.
+    private static func withHeaderValues<T>(
+        _ headers: [RecordHeader], index: Int, vus: UnsafeMutableBufferPointer<rd_kafka_vu_t>, fixed: Int,
+        nonNull: UnsafeRawPointer, _ body: () -> T
+    ) -> T {
+        guard index < headers.count else { return body() }
+        guard let value = headers[index].value else {
+            vus[fixed + index].u.header.val = nil
+            vus[fixed + index].u.header.size = 0
+            return withHeaderValues(headers, index: index + 1, vus: vus, fixed: fixed, nonNull: nonNull, body)
+        }
+        return value.withUnsafeBytes { raw in
+            // A zero-length value still needs a non-null pointer, or librdkafka stores a null header.
+            vus[fixed + index].u.header.val = raw.baseAddress ?? nonNull
+            vus[fixed + index].u.header.size = raw.count
+            return withHeaderValues(headers, index: index + 1, vus: vus, fixed: fixed, nonNull: nonNull, body)
+        }
     }
 
     private static func withBytes<T>(_ bytes: [UInt8]?, _ body: (UnsafeMutableRawPointer?, Int) -> T) -> T {
