@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -44,6 +45,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "SynclineSecurity",
+            dependencies: [
+                "SynclineCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "SynclineStore",
             dependencies: [
                 "SynclineCore",
@@ -56,6 +67,7 @@ let package = Package(
             dependencies: [
                 "SynclineCore",
                 "SynclineKafka",
+                "SynclineStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -65,6 +77,7 @@ let package = Package(
             name: "SynclineAdmin",
             dependencies: [
                 "SynclineCore",
+                "SynclineSecurity",
                 "SynclineStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -75,6 +88,7 @@ let package = Package(
             name: "SynclineHub",
             dependencies: [
                 "SynclineCore",
+                "SynclineSecurity",
                 "SynclineStore",
                 "SynclineAdmin",
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -90,6 +104,7 @@ let package = Package(
             name: "syncline",
             dependencies: [
                 "SynclineCore",
+                "SynclineSecurity",
                 "SynclineKafka",
                 "SynclineConnectors",
                 "SynclineHub",
@@ -102,17 +117,22 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "SynclineCoreTests", dependencies: ["SynclineCore"], swiftSettings: strict),
+        .testTarget(
+            name: "SynclineSecurityTests",
+            dependencies: ["SynclineSecurity", "SynclineCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "SynclineKafkaTests", dependencies: ["SynclineKafka"], swiftSettings: strict),
         .testTarget(name: "SynclineStoreTests", dependencies: ["SynclineStore", "SynclineCore"], swiftSettings: strict),
         .testTarget(
             name: "SynclineConnectorsTests",
-            dependencies: ["SynclineConnectors", "SynclineKafka", "SynclineCore", "SynclineHub"],
+            dependencies: ["SynclineConnectors", "SynclineKafka", "SynclineCore", "SynclineHub", "SynclineStore"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "SynclineHubTests",
             dependencies: [
-                "SynclineHub", "SynclineKafka", "SynclineCore", "SynclineStore", "SynclineAdmin", "syncline",
+                "SynclineHub", "SynclineKafka", "SynclineCore", "SynclineStore", "SynclineAdmin", "syncline", "SynclineSecurity",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict

@@ -11,4 +11,15 @@ public protocol AdminBackend: Sendable {
     /// Ready when every connector has its partitions and the ledger is open; otherwise the reasons.
     func readiness() -> [String]
     var ledger: Ledger { get }
+    /// Exact end-to-end delay percentiles per connector over a recent window (the status page).
+    func delayPercentiles() -> [DelayPercentiles]
+    /// The latest records of `hub.alerts.v1`, newest first.
+    func recentAlerts(limit: Int) async throws -> [RecentAlert]
+}
+
+extension AdminBackend {
+    /// A backend that keeps no delay window reports none.
+    public func delayPercentiles() -> [DelayPercentiles] { [] }
+    /// A backend that cannot read Kafka reports no alerts.
+    public func recentAlerts(limit: Int) async throws -> [RecentAlert] { [] }
 }

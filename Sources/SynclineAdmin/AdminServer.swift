@@ -38,7 +38,7 @@ public enum AdminServer {
 
     /// Builds the server as a `Service`; `onListening` receives `http://host:port` once it is bound.
     public static func make(
-        backend: any AdminBackend, settings: Settings, logger: Logger,
+        backend: any AdminBackend, settings: Settings, logger: Logger, ingress: IngressRoutes? = nil,
         onListening: @escaping @Sendable (String) async -> Void = { _ in }
     ) throws -> any ApplicationProtocol {
         if !settings.isLoopback && (settings.token ?? "").isEmpty {
@@ -46,6 +46,7 @@ public enum AdminServer {
         }
         let router = Router()
         addRoutes(to: router, backend: backend, token: settings.token.map(BearerToken.init))
+        ingress?.add(to: router, logger: logger)
         let host = settings.host
         return Application(
             router: router,
@@ -58,6 +59,7 @@ public enum AdminServer {
     }
 
     static func addRoutes(to router: Router<BasicRequestContext>, backend: any AdminBackend, token: BearerToken?) {
+        StatusPage.addRoutes(to: router, backend: backend)
         router.get("healthz") { _, _ in "ok\n" }
         router.get("readyz") { _, _ -> Response in
             let reasons = backend.readiness()

@@ -10,9 +10,16 @@ public final class HubAdminBackend: AdminBackend, @unchecked Sendable {
     public let runtimes: [ConnectorRuntime]
     public let metrics: HubMetrics
     public let ledger: Ledger
+    /// Recent delays for `delayPercentiles()` and the alerts reader for `recentAlerts(limit:)` (status page).
+    public let delays: DelayWindow?
+    public let alertTail: AlertTail?
     private let rates = Mutex<[String: (at: ContinuousClock.Instant, consumed: Int, rate: Double)]>([:])
 
-    public init(runtimes: [ConnectorRuntime], metrics: HubMetrics, ledger: Ledger) {
+    public init(
+        runtimes: [ConnectorRuntime], metrics: HubMetrics, ledger: Ledger, delays: DelayWindow? = nil, alertTail: AlertTail? = nil
+    ) {
+        self.delays = delays
+        self.alertTail = alertTail
         self.runtimes = runtimes
         self.metrics = metrics
         self.ledger = ledger
@@ -73,5 +80,13 @@ public final class HubAdminBackend: AdminBackend, @unchecked Sendable {
         runtimes.compactMap { runtime in
             runtime.assignedPartitions > 0 ? nil : "connector \(runtime.spec.name) has no partitions assigned yet"
         }
+    }
+
+    public func delayPercentiles() -> [DelayPercentiles] {
+        delays?.percentiles(connectors: runtimes.map(\.spec.name), nowMs: Int64(Date().timeIntervalSince1970 * 1000)) ?? []
+    }
+
+    public func recentAlerts(limit: Int) async throws -> [RecentAlert] {
+        try await alertTail?.latest(limit: limit) ?? []
     }
 }

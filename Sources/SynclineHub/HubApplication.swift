@@ -32,7 +32,7 @@ public struct HubApplication: Sendable {
 /// wires connectors, metrics and the admin server. `onAdminListening` receives `http://host:port`.
 public func buildApplication(
     _ options: HubOptions, logger: Logger = Logger(label: "syncline"), signals: [UnixSignal] = [],
-    onAdminListening: @escaping @Sendable (String) async -> Void = { _ in }
+    onAdminListening: @escaping @Sendable (String) async -> Void = { _ in }, demo: DemoOptions? = nil
 ) async throws -> HubApplication {
     let catalog = try TopicCatalog.load(directory: options.topicsDirectory)
     let specs = try ConnectorSpecParser.loadAll(directory: options.connectorsDirectory)
@@ -51,8 +51,15 @@ public func buildApplication(
     }
     if !problems.isEmpty { throw ConfigProblems(problems) }
 
-    try FileManager.default.createDirectory(at: options.stateDirectory, withIntermediateDirectories: true)
+    // State (ledger, identity index, conversation state) is for the hub's user only.
+    try FileManager.default.createDirectory(
+        at: options.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     let ledger = try Ledger(path: Ledger.path(inStateDirectory: options.stateDirectory))
+    let identity = try IdentityIndex(path: IdentityIndex.path(inStateDirectory: options.stateDirectory))
+    let processors = ConnectorProcessors(
+        identity: identity, activities: try ActivityStore(path: ActivityStore.path(inStateDirectory: options.stateDirectory)),
+        catalog: catalog, logger: logger)
+    let processed = try pipelines.map { spec, pipeline throws(ConfigProblems) in (spec, try processors.parts(for: spec, pipeline: pipeline)) }
     let metrics = HubMetrics()
     let ledgerWriter = LedgerWriter(ledger: ledger) { [metrics] error in
         metrics.increment(MetricNames.ledgerWriteErrors, [:])
@@ -86,21 +93,34 @@ public func buildApplication(
     services.append(.init(service: LedgerService(writer: ledgerWriter, ledger: ledger, retentionMs: options.ledgerRetentionMs, logger: logger)))
 
     let kafka = KafkaConfig(bootstrapServers: bootstrap, properties: environment.merging(options.kafkaProperties) { $1 })
-    let observer = FanOutObserver([metrics, ledgerWriter])
+    let delays = DelayWindow()
+    let observer = FanOutObserver([metrics, ledgerWriter, delays])
     var runtimes: [ConnectorRuntime] = []
-    for (spec, pipeline) in pipelines {
-        let runtime = ConnectorRuntime(
-            spec: spec, pipeline: pipeline,
-            options: .init(kafka: kafka, groupID: "\(options.groupPrefix).\(spec.name)", observer: observer), logger: logger)
+    for (spec, parts) in processed {
+        var runtimeOptions = ConnectorRuntime.Options(kafka: kafka, groupID: "\(options.groupPrefix).\(spec.name)", observer: observer)
+        runtimeOptions.emitters = parts.emitters
+        let runtime = ConnectorRuntime(spec: spec, pipeline: parts.pipeline, options: runtimeOptions, logger: logger)
         runtimes.append(runtime)
     }
-    let backend = HubAdminBackend(runtimes: runtimes, metrics: metrics, ledger: ledger)
+    let alertTail = AlertTail(config: kafka, partitions: catalog[TopicNames.alerts]?.partitions ?? 6, logger: logger)
+    let backend = HubAdminBackend(runtimes: runtimes, metrics: metrics, ledger: ledger, delays: delays, alertTail: alertTail)
+    // Webhook ingress: its publisher starts before, and stops after, the admin server that hosts it.
+    let ingress = options.admin == nil ? nil : try IngressPublisher.assemble(specs: pipelines.map(\.0), kafka: kafka, metrics: metrics, logger: logger)
+    if let ingress { services.append(.init(service: ingress.publisher)) }
     if let admin = options.admin {
-        let server = try AdminServer.make(backend: backend, settings: admin, logger: logger, onListening: onAdminListening)
+        let server = try AdminServer.make(
+            backend: backend, settings: admin, logger: logger, ingress: ingress?.routes, onListening: onAdminListening)
         services.append(.init(service: server))
     }
+    // Before the connectors, so it stops after them.
+    services.append(.init(service: IdentityIndexService(
+        index: identity, kafka: kafka, partitions: catalog["crm.customers.v1"]?.partitions ?? 12, logger: logger)))
     for runtime in runtimes {
         services.append(.init(service: ConnectorService(runtime: runtime)))
+    }
+    if let demo {  // last, so it stops first on shutdown
+        services.append(.init(service: DemoTrafficService(
+            kafka: kafka, backend: backend, settings: demo.traffic, summaryEvery: demo.summaryEvery, logger: logger, report: demo.report)))
     }
     let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
     return HubApplication(

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SynclineCore
 import SynclineHub
+import SynclineSecurity
 
 /// Options every command that reads declarations or state shares.
 struct CommonOptions: ParsableArguments {
@@ -13,6 +15,9 @@ struct CommonOptions: ParsableArguments {
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default: $SYNCLINE_LOG_LEVEL or info).")
     var logLevel: String?
+
+    @Flag(help: "Show phone numbers, emails and message text in logs unmasked (local debugging only; also SYNCLINE_LOG_UNMASKED=1). Secrets stay redacted.")
+    var logUnmasked = false
 
     var rootURL: URL { URL(fileURLWithPath: root, isDirectory: true) }
 
@@ -27,10 +32,13 @@ struct CommonOptions: ParsableArguments {
     func makeLogger() -> Logger {
         let text = logLevel ?? ProcessInfo.processInfo.environment["SYNCLINE_LOG_LEVEL"] ?? "info"
         let level = Logger.Level(rawValue: text.lowercased()) ?? .info
+        let environment = ProcessInfo.processInfo.environment
+        let masker = PIIMasker(unmasked: logUnmasked || environment["SYNCLINE_LOG_UNMASKED"] == "1")
+        PIIMasker.registerSecrets(LogSecrets.values(in: environment))
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            return handler
+            return MaskingLogHandler(wrapping: handler, masker: masker)
         }
         return Logger(label: "syncline")
     }

@@ -4,6 +4,7 @@ import ServiceLifecycle
 import SynclineConnectors
 import SynclineCore
 import SynclineKafka
+import SynclineStore
 
 /// `syncline run`: one connector alone against a cluster, like Kafka Connect's standalone mode.
 struct RunCommand: AsyncParsableCommand {
@@ -46,9 +47,24 @@ struct RunCommand: AsyncParsableCommand {
         }
         let kafka = KafkaConfig(
             bootstrapServers: brokers, properties: KafkaConfig.environmentProperties(ProcessInfo.processInfo.environment))
-        let runtime = ConnectorRuntime(
-            spec: spec, pipeline: pipeline,
-            options: .init(kafka: kafka, groupID: group ?? "syncline.\(spec.name)", exitAfter: exitAfter), logger: logger)
+        // Code-level processors (im, telephony) keep durable state; it lives in the state directory,
+        // and links against the identity index found there (built by `syncline up`).
+        let state = common.stateURL
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let catalog = try? TopicCatalog.load(directory: common.rootURL.appendingPathComponent("topics"))
+        let processors = ConnectorProcessors(
+            identity: try IdentityIndex(path: IdentityIndex.path(inStateDirectory: state)),
+            activities: try ActivityStore(path: ActivityStore.path(inStateDirectory: state)), catalog: catalog, logger: logger)
+        let parts: ProcessorParts
+        do throws(ConfigProblems) {
+            parts = try processors.parts(for: spec, pipeline: pipeline)
+        } catch {
+            Terminal.complain("syncline run: refusing to start:\n\(error)")
+            throw ExitCode(2)
+        }
+        var runtimeOptions = ConnectorRuntime.Options(kafka: kafka, groupID: group ?? "syncline.\(spec.name)", exitAfter: exitAfter)
+        runtimeOptions.emitters = parts.emitters
+        let runtime = ConnectorRuntime(spec: spec, pipeline: parts.pipeline, options: runtimeOptions, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(
                 service: ConnectorService(runtime: runtime),

@@ -3,6 +3,7 @@ import Foundation
 import SynclineCore
 import SynclineAdmin
 import SynclineHub
+import Synchronization
 
 /// `syncline up`: the whole hub — topics applied, every connector running, until SIGINT/SIGTERM.
 struct UpCommand: AsyncParsableCommand {
@@ -20,6 +21,9 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Admin server address HOST:PORT (port 0 picks a free one). Mutating calls need $SYNCLINE_ADMIN_TOKEN.")
     var admin: String = "127.0.0.1:8080"
 
+    @Flag(help: "Also publish realistic demo traffic for all five upstream systems, with a live summary every 5 s (open the admin URL for the status page).")
+    var demo = false
+
     func run() async throws {
         let logger = common.makeLogger()
         let token = ProcessInfo.processInfo.environment["SYNCLINE_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
@@ -33,10 +37,16 @@ struct UpCommand: AsyncParsableCommand {
             connectorsDirectory: common.rootURL.appendingPathComponent("connectors"),
             stateDirectory: common.stateURL, admin: adminSettings)
         let app: HubApplication
+        let adminURL = AdminURL()
         do {
-            app = try await buildApplication(options, logger: logger, signals: [.sigterm, .sigint]) { url in
-                Terminal.say("admin: \(url)")
-            }
+            app = try await buildApplication(
+                options, logger: logger, signals: [.sigterm, .sigint],
+                onAdminListening: { url in
+                    adminURL.set(url)
+                    Terminal.say("admin: \(url)")
+                    if demo { Terminal.say("status page: \(url)/  (Ctrl-C stops the demo)") }
+                },
+                demo: demo ? DemoOptions(report: { Terminal.say($0) }) : nil)
         } catch let refusal as AdminServer.UnsafeConfiguration {
             Terminal.complain("syncline up: \(refusal)")
             throw ExitCode(2)
@@ -54,5 +64,13 @@ struct UpCommand: AsyncParsableCommand {
         for runtime in app.runtimes {
             if let summary = runtime.summary { Terminal.say(summary.jsonLine) }
         }
+        if demo { Terminal.say(DemoTrafficService.farewell(adminURL: adminURL.value)) }
     }
+}
+
+/// The admin URL once the server listens (for the demo's parting hints).
+private final class AdminURL: Sendable {
+    private let url = Mutex<String?>(nil)
+    func set(_ value: String) { url.withLock { $0 = value } }
+    var value: String? { url.withLock { $0 } }
 }

@@ -26,6 +26,18 @@ public struct ConnectorSpec: Sendable {
     public var csv: CSVOptions = CSVOptions()
     /// Rate limit, circuit breaker, retry back-off and delivery timeout.
     public var resilience: ResilienceSpec = ResilienceSpec()
+    /// `event_id: [a, b]`: paths tried in order when the connector's shapes keep the id in different
+    /// places (then `eventIDPath` is nil and the map stage reads them); empty for a single path.
+    public var eventIDPaths: [String] = []
+    /// `source_timestamp: [a, b]`: likewise for the occurrence time.
+    public var sourceTimestampPaths: [String] = []
+    /// `processor: im`: the name of the code-level processor (stateful stages and timed emitters) the
+    /// hub adds after the declared stages; nil for purely declarative connectors.
+    public var processor: String?
+    /// `processor_options:` settings for the processor (idle gaps, thresholds …), as written.
+    public var processorOptions: [String: JSONValue] = [:]
+    /// `ingress:` the webhook ingress settings (`POST /ingest/<name>`); nil: no webhook ingress.
+    public var ingress: IngressSpec?
 
     public init(
         name: String, description: String = "", mappingVersion: String, inputTopics: [String],
@@ -71,6 +83,8 @@ public struct RouteSpec: Sendable {
     public var fields: [FieldRule]
     /// Collects unmapped members of an object into one canonical object field.
     public var extra: ExtraFields?
+    /// Cross-field checks on the canonical output (`checks:`), in file order.
+    public var checks: [RouteCheck] = []
     /// Where the route is in the file (`routes[0]`), for messages.
     public var location: String
 

@@ -6,14 +6,17 @@ public enum ConnectorSpecParser {
     static let topLevelKeys: Set<String> = [
         "name", "description", "version", "input", "event_id", "source_timestamp", "dlq", "slo_seconds",
         "routes", "tuning", "defaults", "rate_limit", "circuit_breaker", "retry", "delivery_timeout_ms",
+        "processor", "processor_options", "ingress",
     ]
     static let inputKeys: Set<String> = ["topics", "format", "csv", "max_payload_bytes"]
-    static let routeKeys: Set<String> = ["name", "topic", "key", "when", "fields", "extra"]
+    static let routeKeys: Set<String> = ["name", "topic", "key", "when", "fields", "extra", "checks"]
+    static let checkKeys: Set<String> = ["expr", "code", "message", "field"]
     static let defaultsKeys: Set<String> = ["phone_region", "timezone"]
     static let csvKeys: Set<String> = ["columns", "delimiter"]
     static let extraKeys: Set<String> = ["from", "into"]
     static let ruleKeys: Set<String> = [
         "to", "from", "const", "expr", "type", "required", "default", "max_length", "scale", "region", "timezone", "map", "trim",
+        "each", "item_checks", "on_error", "map_only",
     ]
     static let tuningKeys: Set<String> = ["batch_size", "max_in_flight", "commit_interval_ms"]
 
@@ -122,8 +125,15 @@ public enum ConnectorSpecParser {
             }
         }
         var routes: [RouteSpec] = []
-        if let node = root.required("routes", &problems), let items = node.list(&problems) {
-            if items.isEmpty { problems.append(node.problem("a connector needs at least one route")) }
+        // A connector with a `processor` may leave routes out: the processor produces its outputs.
+        let processor = root["processor"]?.string(&problems)
+        var processorOptions: [String: JSONValue] = [:]
+        for (key, value) in root["processor_options"]?.entries(&problems) ?? [] {
+            processorOptions[key] = JSONValueYAML.value(value.node)
+        }
+        let routesNode = processor == nil ? root.required("routes", &problems) : root["routes"]
+        if let node = routesNode, let items = node.list(&problems) {
+            if items.isEmpty && processor == nil { problems.append(node.problem("a connector needs at least one route")) }
             for (index, item) in items.enumerated() {
                 if let route = parseRoute(item, index: index, &problems) { routes.append(route) }
             }
@@ -140,17 +150,28 @@ public enum ConnectorSpecParser {
             if let value = node["commit_interval_ms"]?.int(&problems) { tuning.commitIntervalMs = max(1, value) }
         }
         let resilience = ResilienceSpecParser.parse(root, &problems)
+        let ingress = root["ingress"].flatMap { IngressSpec.parse($0, inputTopics: inputTopics, &problems) }
         for index in problems.indices where problems[index].connector == nil && !name.isEmpty {
             problems[index].connector = name
         }
+        var envelopePaths: [String: [String]] = [:]
         for key in ["event_id", "source_timestamp"] {
-            if let node = root[key], let path = node.string(&problems) {
+            guard let node = root[key] else { continue }
+            let paths: [String]
+            if case .sequence = node.node {
+                paths = node.strings(&problems) ?? []
+                if paths.isEmpty { problems.append(node.problem("\(key) lists no paths")) }
+            } else {
+                paths = node.string(&problems).map { [$0] } ?? []
+            }
+            for path in paths {
                 do throws(SourcePath.Malformed) {
                     _ = try SourcePath.parse(path)
                 } catch {
                     problems.append(node.problem("bad path: \(error.message)"))
                 }
             }
+            envelopePaths[key] = paths
         }
         for index in problems.indices where problems[index].connector == nil && !name.isEmpty {
             problems[index].connector = name
@@ -159,14 +180,19 @@ public enum ConnectorSpecParser {
         var spec = ConnectorSpec(
             name: name, description: root["description"]?.string(&problems) ?? "", mappingVersion: version,
             inputTopics: inputTopics, format: format,
-            eventIDPath: root["event_id"]?.string(&problems),
-            sourceTimestampPath: root["source_timestamp"]?.string(&problems),
+            eventIDPath: envelopePaths["event_id"].flatMap { $0.count == 1 ? $0[0] : nil },
+            sourceTimestampPath: envelopePaths["source_timestamp"].flatMap { $0.count == 1 ? $0[0] : nil },
             dlqTopic: root["dlq"]?.string(&problems), sloSeconds: slo, routes: routes, tuning: tuning,
             file: file, content: text)
         spec.defaults = defaults
         spec.csv = csv
         spec.maxPayloadBytes = maxPayloadBytes
         spec.resilience = resilience
+        spec.processor = processor
+        spec.processorOptions = processorOptions
+        spec.ingress = ingress
+        if let paths = envelopePaths["event_id"], paths.count > 1 { spec.eventIDPaths = paths }
+        if let paths = envelopePaths["source_timestamp"], paths.count > 1 { spec.sourceTimestampPaths = paths }
         return spec
     }
 
@@ -203,7 +229,45 @@ public enum ConnectorSpecParser {
         if let extraNode = node["extra"] {
             route.extra = parseExtra(extraNode, &problems)
         }
+        if let checksNode = node["checks"] {
+            route.checks = parseChecks(checksNode, &problems)
+        }
         return route
+    }
+
+    /// `checks:` / `item_checks:`: a list of `{expr, code, message, field}` (or bare condition strings).
+    static func parseChecks(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [RouteCheck] {
+        guard let items = node.list(&problems) else { return [] }
+        var checks: [RouteCheck] = []
+        for item in items {
+            var exprText: String?
+            var code = ErrorCode.checkFailed
+            var message = ""
+            var field: String?
+            if item.isMapping {
+                item.rejectUnknownKeys(allowed: checkKeys, &problems)
+                exprText = item.required("expr", &problems)?.string(&problems)
+                if let codeNode = item["code"], let text = codeNode.string(&problems) {
+                    if let known = ErrorCode(rawValue: text), known.stage == .validate {
+                        code = known
+                    } else {
+                        let allowed = ErrorCode.allCases.filter { $0.stage == .validate }.map(\.rawValue).joined(separator: ", ")
+                        problems.append(codeNode.problem("unknown check code '\(text)' (use one of: \(allowed); new codes are added to ErrorCode and the README)"))
+                    }
+                }
+                message = item["message"]?.string(&problems) ?? ""
+                field = item["field"]?.string(&problems)
+            } else {
+                exprText = item.string(&problems)
+            }
+            guard let exprText else { continue }
+            do throws(ExpressionError) {
+                checks.append(try RouteCheck(expression: try Expression(exprText), code: code, message: message, field: field, location: item.path))
+            } catch {
+                problems.append(item.problem("bad check '\(exprText)' or its message: \(error)"))
+            }
+        }
+        return checks
     }
 
     static func parseExtra(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> ExtraFields? {
@@ -333,6 +397,26 @@ public enum ConnectorSpecParser {
             rule.map = map
         }
         rule.trim = node["trim"]?.bool(&problems)
+        if let eachNode = node["each"] {
+            let rules = parseRules(eachNode, &problems)
+            if rules.isEmpty { problems.append(eachNode.problem("'each' maps no fields")) }
+            rule.each = rules
+        }
+        if let checksNode = node["item_checks"] {
+            if node["each"] == nil { problems.append(checksNode.problem("item_checks needs 'each' (they check the mapped items)")) }
+            rule.itemChecks = parseChecks(checksNode, &problems)
+        }
+        if let errorNode = node["on_error"], let text = errorNode.string(&problems) {
+            switch text {
+            case "omit": rule.omitOnError = true
+            case "reject": rule.omitOnError = false
+            default: problems.append(errorNode.problem("on_error must be 'reject' (default) or 'omit', found '\(text)'"))
+            }
+        }
+        if let mapOnlyNode = node["map_only"], let flag = mapOnlyNode.bool(&problems) {
+            if flag, node["map"] == nil { problems.append(mapOnlyNode.problem("map_only needs a 'map'")) }
+            rule.mapOnly = flag
+        }
         return rule
     }
 }

@@ -51,9 +51,14 @@ public enum ConnectorLinter {
 
     static func checkEnvelopePaths(_ spec: ConnectorSpec, samples: [JSONValue], _ report: (ConfigProblem.Severity, String, String, String?) -> Void) {
         guard !samples.isEmpty else { return }
-        for (key, text) in [("event_id", spec.eventIDPath), ("source_timestamp", spec.sourceTimestampPath)] {
-            guard let text, let path = try? SourcePath.parse(text) else { continue }
-            let missing = samples.filter { path.lookup(in: $0).map(\.isEmptyValue) ?? true }.count
+        let envelope: [(String, [String])] = [
+            ("event_id", spec.eventIDPaths.isEmpty ? spec.eventIDPath.map { [$0] } ?? [] : spec.eventIDPaths),
+            ("source_timestamp", spec.sourceTimestampPaths.isEmpty ? spec.sourceTimestampPath.map { [$0] } ?? [] : spec.sourceTimestampPaths),
+        ]
+        for (key, texts) in envelope where !texts.isEmpty {
+            let paths = texts.compactMap { try? SourcePath.parse($0) }
+            let text = texts.joined(separator: " | ")
+            let missing = samples.filter { sample in paths.allSatisfy { $0.lookup(in: sample).map(\.isEmptyValue) ?? true } }.count
             if missing == samples.count {
                 report(.error, key, "\(key) path '\(text)' occurs in none of the \(samples.count) sample records (check the path)", nil)
             } else if missing > 0 {
@@ -135,6 +140,7 @@ public enum ConnectorLinter {
             lintRule(rule, field: field, spec: spec, report)
         }
         checkSourceNames(route, schemaNames: schemaNames, writers: writers, report)
+        lintDerivedFieldsAndChecks(route, schema: schema, report)
         guard let samples else { return }
         let matching = samples.filter { route.when?.matches($0) ?? true }
         if matching.isEmpty {
@@ -146,6 +152,54 @@ public enum ConnectorLinter {
         for rule in route.fields {
             lintRuleWithSamples(rule, route: route, field: schema.first { $0.name == rule.target }, spec: spec,
                 samples: matching, options: options, report)
+        }
+    }
+
+    /// `$out.x` references, `each` fields and route checks: every referenced canonical field exists,
+    /// no rule depends on itself through `$out`, and `each` writes an array field.
+    static func lintDerivedFieldsAndChecks(_ route: RouteSpec, schema: [FieldSchema], _ report: Report) {
+        let schemaNames = Set(schema.map(\.name))
+        let targets = Set(route.fields.map(\.target))
+        var dependencies: [String: [String]] = [:]
+        for rule in route.fields {
+            if case .expression(let expression) = rule.source {
+                for path in expression.outputPaths {
+                    guard case .key(let key) = path.segments[0] else { continue }
+                    if !targets.contains(key) {
+                        report(.error, rule.location + ".expr", "field '\(rule.target)': $out.\(key) is not a field this route writes (write it with a rule first)")
+                    } else {
+                        dependencies[rule.target, default: []].append(key)
+                    }
+                }
+            }
+            if rule.each != nil, let field = schema.first(where: { $0.name == rule.target }), field.type != .array {
+                report(.error, rule.location + ".each", "field '\(rule.target)': each maps array items, but the schema type is \(field.type.rawValue)")
+            }
+            for check in rule.itemChecks where check.expression.paths.isEmpty && check.expression.inputPaths.isEmpty {
+                report(.warning, check.location, "item check '\(check.expression.text)' reads no field")
+            }
+        }
+        // Cycles through $out.
+        for start in dependencies.keys.sorted() {
+            var stack = dependencies[start] ?? []
+            var seen = Set<String>()
+            while let next = stack.popLast() {
+                if next == start {
+                    report(.error, (route.fields.first { $0.target == start }?.location ?? "") + ".expr",
+                        "field '\(start)' depends on itself through $out (a cycle); compute it from the source instead")
+                    break
+                }
+                if seen.insert(next).inserted { stack += dependencies[next] ?? [] }
+            }
+        }
+        for check in route.checks {
+            for path in check.expression.paths {
+                guard case .key(let key) = path.segments[0], !schemaNames.contains(key) else { continue }
+                report(.error, check.location, "check '\(check.expression.text)' reads '\(path.text)', which is not a field of \(route.topic) (use $in.… for input fields)")
+            }
+            if check.expression.paths.isEmpty && check.expression.inputPaths.isEmpty {
+                report(.warning, check.location, "check '\(check.expression.text)' reads no field")
+            }
         }
     }
 

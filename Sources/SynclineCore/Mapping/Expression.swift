@@ -1,5 +1,7 @@
 /// A compiled `expr` or `when` from a connector file: exact decimal arithmetic, comparisons,
-/// `and`/`or`/`not`, `in [...]`, and `coalesce`, `concat`, `lower`, `upper`, `trim`, `round`, `exists`.
+/// `and`/`or`/`not`, `in [...]`, and `coalesce`, `concat`, `lower`, `upper`, `trim`, `round`, `exists`,
+/// `sum`, `count`, `any_in`, `first_in`, `contains`, `with_prefix`, `left`; `$in.…` / `$out.…` roots and
+/// `list[*].field` spreads.
 public struct Expression: Sendable, CustomStringConvertible {
     public let text: String
     let root: ExpressionNode
@@ -17,13 +19,24 @@ public struct Expression: Sendable, CustomStringConvertible {
 
     /// The value, or nil when it depends on a missing field. Errors carry a stable code.
     public func evaluate(_ document: JSONValue) throws(FieldConversion.Failure) -> JSONValue? {
-        try root.evaluate(document)
+        try root.evaluate(ExpressionScope(document: document))
     }
+
+    /// The value with `$in` / `$out` bound (field rules that read other canonical fields, route checks).
+    public func evaluate(_ scope: ExpressionScope) throws(FieldConversion.Failure) -> JSONValue? {
+        try root.evaluate(scope)
+    }
+
+    /// Paths read after `$out.` (canonical fields), as written after the root.
+    public var outputPaths: [SourcePath] { root.scopedPaths(.output) }
+
+    /// Paths read after `$in.` (the decoded input), as written after the root.
+    public var inputPaths: [SourcePath] { root.scopedPaths(.input) }
 
     /// As a condition: true unless the result is missing, null, false or "". An evaluation error
     /// (e.g. comparing text with `<`) counts as false.
     public func matches(_ document: JSONValue) -> Bool {
-        guard let value = try? root.evaluate(document) else { return false }
+        guard let value = try? root.evaluate(ExpressionScope(document: document)) else { return false }
         return ExpressionNode.truthy(value)
     }
 }

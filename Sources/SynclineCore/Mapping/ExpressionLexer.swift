@@ -36,6 +36,17 @@ struct ExpressionLexer {
                 let text = try lexPathText()
                 if !text.contains("."), !text.contains("["), !text.contains("`"), Self.keywords.contains(text) {
                     result.append((.keyword(text), start))
+                } else if text.contains("[*]") {
+                    let parts = text.replacingBackticks().components(separatedBy: "[*]")
+                    guard parts.count == 2, !parts[0].isEmpty else { throw ExpressionError("a path may hold one [*], after a field name", at: start) }
+                    var rest = parts[1]
+                    if rest.hasPrefix(".") { rest.removeFirst() }
+                    do {
+                        let base = try SourcePath.parse(parts[0])
+                        result.append((.spread(base, rest.isEmpty ? nil : try SourcePath.parse(rest)), start))
+                    } catch {
+                        throw ExpressionError(error.message, at: start)
+                    }
                 } else {
                     do {
                         result.append((.path(try SourcePath.parse(text.replacingBackticks())), start))
@@ -135,7 +146,9 @@ struct ExpressionLexer {
             } else if scalar == "[" {
                 // An index or quoted key directly after a path segment.
                 var probe = index + 1
-                guard probe < scalars.count, ("0"..."9").contains(scalars[probe]) || scalars[probe] == "\"" || scalars[probe] == "'" else {
+                guard probe < scalars.count,
+                    ("0"..."9").contains(scalars[probe]) || scalars[probe] == "\"" || scalars[probe] == "'" || scalars[probe] == "*"
+                else {
                     return text
                 }
                 while probe < scalars.count, scalars[probe] != "]" { probe += 1 }

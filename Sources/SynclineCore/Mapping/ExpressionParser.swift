@@ -7,6 +7,7 @@ struct ExpressionParser {
     /// Functions and their argument counts (nil = one or more).
     static let functions: [String: Int?] = [
         "coalesce": nil, "concat": nil, "lower": 1, "upper": 1, "trim": 1, "round": 2, "exists": 1,
+        "sum": 1, "count": 1, "any_in": 2, "first_in": 2, "contains": 2, "with_prefix": 2, "left": 2, "right": 2,
     ]
 
     init(text: String) throws(ExpressionError) {
@@ -133,6 +134,12 @@ struct ExpressionParser {
         case .keyword("false"):
             advance()
             return .literal(.bool(false))
+        case .symbol("["):
+            return .list(try parseList())
+        case .spread(let base, let rest):
+            advance()
+            let (root, path) = Self.rooted(base)
+            return .spread(root, path, rest)
         case .symbol("("):
             advance()
             let node = try parseOr()
@@ -155,8 +162,13 @@ struct ExpressionParser {
                     throw ExpressionError("\(name)() takes \(arity) argument\(arity == 1 ? "" : "s"), found \(arguments.count)", at: start)
                 }
                 if arity == nil, arguments.isEmpty { throw ExpressionError("\(name)() needs at least one argument", at: start) }
-                if name == "exists", case .path = arguments[0] {} else if name == "exists" {
+                if name == "exists", case .path = arguments[0] {} else if name == "exists", case .scoped = arguments[0] {} else if name == "exists" {
                     throw ExpressionError("exists() takes a field path", at: start)
+                }
+                if name == "left" || name == "right" {
+                    guard case .literal(.number(let digits)) = arguments[1], let count = Int(digits), count > 0 else {
+                        throw ExpressionError("\(name)(x, n): n must be a positive whole number", at: start)
+                    }
                 }
                 if name == "round" {
                     guard case .literal(.number(let digits)) = arguments[1], let scale = Int(digits), (0...18).contains(scale) else {
@@ -165,9 +177,22 @@ struct ExpressionParser {
                 }
                 return .call(name, arguments)
             }
-            return .path(path)
+            let (root, rest) = Self.rooted(path)
+            return root == .document ? .path(path) : .scoped(root, rest)
         default:
             throw ExpressionError("expected a value, field path, function or '(', found \(current.display)", at: start)
         }
+    }
+
+    /// Splits `$in.a.b` / `$out.a.b` into the root and the rest; other paths read the document.
+    static func rooted(_ path: SourcePath) -> (ExpressionNode.Root, SourcePath?) {
+        guard case .key(let first) = path.segments[0], let root = ExpressionNode.Root(rawValue: first), root != .document else {
+            return (.document, path)
+        }
+        let rest = Array(path.segments.dropFirst())
+        guard !rest.isEmpty else { return (root, nil) }
+        var text = path.text.dropFirst(first.count)
+        if text.hasPrefix(".") { text = text.dropFirst() }
+        return (root, SourcePath(segments: rest, text: String(text)))
     }
 }

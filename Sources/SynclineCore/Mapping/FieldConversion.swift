@@ -12,6 +12,8 @@ public struct FieldConversion: Sendable {
     public var enumMap: [String: String]?
     /// The schema's allowed values for `enum` fields.
     public var enumValues: [String]?
+    /// Accept only keys of `enumMap` (`map_only: true`): a value is derived, never passed through.
+    public var mapOnly = false
 
     public init(
         type: FieldType, scale: Int? = nil, maxLength: Int? = nil, trim: Bool = true, phone: PhoneNormalizer? = nil,
@@ -193,6 +195,9 @@ public struct FieldConversion: Sendable {
         }
         let text = TextTrim.trim(raw)
         if let enumMap, let mapped = enumMap[text] { return mapped }
+        if mapOnly, let enumMap {
+            throw Failure(.valueNotInEnum, "'\(text)' has no entry in the rule's map (map_only; known: \(enumMap.keys.sorted().joined(separator: ", ")))")
+        }
         if let enumValues {
             if enumValues.contains(text) { return text }
             let allowed = enumValues.joined(separator: ", ")

@@ -29,6 +29,15 @@ public struct FieldRule: Sendable {
     public var trim: Bool?
     /// Where the rule is in the file (`routes[0].fields.phone`), for messages.
     public var location: String
+    /// For array fields: every item of the source array is mapped with these rules (paths relative
+    /// to the item) into an object with the rules' fields in declared order.
+    public var each: [FieldRule]?
+    /// Checks on every mapped item of an `each` field (bare paths read the mapped item, `$in.…` the source item).
+    public var itemChecks: [RouteCheck] = []
+    /// `on_error: omit`: a value that does not convert leaves the field empty instead of rejecting the record.
+    public var omitOnError = false
+    /// `map_only: true`: only the `map` keys are accepted, never a value that merely looks canonical.
+    public var mapOnly = false
 
     public init(
         target: String, source: Source, type: FieldType? = nil, required: Bool? = nil, defaultValue: JSONValue? = nil,

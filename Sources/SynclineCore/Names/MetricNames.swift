@@ -42,6 +42,12 @@ public enum MetricNames {
     // Ledger
     public static let ledgerWriteErrors = "syncline_ledger_write_errors_total"
 
+    // Webhook ingress
+    /// labels: connector, status (the HTTP status answered)
+    public static let ingressRequests = "syncline_ingress_requests_total"
+    /// labels: connector, reason (`WebhookRejection` raw values: bad_signature, replayed, rate_limited …)
+    public static let ingressRejected = "syncline_ingress_rejected_total"
+
     // Field completeness — labels: connector, field
     public static let fieldEmpty = "syncline_field_empty_total"
     public static let fieldSeen = "syncline_field_seen_total"
@@ -76,6 +82,8 @@ public enum MetricNames {
         ledgerWriteErrors: "Failed ledger (SQLite) batch writes.",
         fieldEmpty: "Canonical fields that were empty or absent, by connector and field.",
         fieldSeen: "Canonical fields checked for emptiness, by connector and field.",
+        ingressRequests: "Webhook ingress requests answered, by connector and HTTP status.",
+        ingressRejected: "Webhook ingress requests refused, by connector and reason.",
     ]
 
     /// Every metric name above.
@@ -83,6 +91,6 @@ public enum MetricNames {
         recordsConsumed, recordsProduced, recordsRejected, dlqRecords, deliveryRetries, committedRecords,
         inFlightRecords, assignedPartitions, endToEndDelay, upstreamDelay, queueDelay, processingDelay,
         recordsDelayed, clockSkew, sourceTimeUnknown, breakerState, breakerTransitions, rateLimitThrottled,
-        consumerLagRecords, consumerLagSeconds, ledgerWriteErrors, fieldEmpty, fieldSeen,
+        consumerLagRecords, consumerLagSeconds, ledgerWriteErrors, fieldEmpty, fieldSeen, ingressRequests, ingressRejected,
     ]
 }

@@ -33,6 +33,12 @@ public enum ErrorCode: String, Sendable, CaseIterable, Equatable {
     case unknownField = "unknown_field"
     case unknownTopic = "unknown_topic"
     case invalidOutput = "invalid_output"
+    // validate: route and item checks (`checks:`, `item_checks:`)
+    case checkFailed = "check_failed"
+    case netAmountMismatch = "net_amount_mismatch"
+    case lineTotalMismatch = "line_total_mismatch"
+    case orderTotalMismatch = "order_total_mismatch"
+    case contactMissing = "contact_missing"
 
     /// The stage that normally reports the code (some codes, e.g. `required_missing`, occur in map and validate).
     public var stage: ErrorStage {
@@ -40,7 +46,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Equatable {
         case .payloadMissing, .payloadTooLarge, .invalidJSON, .invalidUTF8, .invalidXML, .invalidForm, .invalidCSV,
             .notAnObject, .eventIDMissing:
             return .decode
-        case .unknownField, .unknownTopic, .invalidOutput:
+        case .unknownField, .unknownTopic, .invalidOutput, .checkFailed, .netAmountMismatch, .lineTotalMismatch,
+            .orderTotalMismatch, .contactMissing:
             return .validate
         default:
             return .map
@@ -79,6 +86,11 @@ public enum ErrorCode: String, Sendable, CaseIterable, Equatable {
         case .unknownField: return "the output has a field the topic schema does not declare"
         case .unknownTopic: return "the output topic is not in the topic catalog"
         case .invalidOutput: return "the output value is not a JSON object"
+        case .checkFailed: return "a route or item check (`checks:`, `item_checks:`) did not hold; the message shows the values"
+        case .netAmountMismatch: return "the net amount the upstream stated differs from gross − fee − fx_loss (both values in the message)"
+        case .lineTotalMismatch: return "an order line's quantity × unit price differs from its stated line total (both values in the message)"
+        case .orderTotalMismatch: return "the order lines do not add up to the order's subtotal, or subtotal − discount + tax + shipping ≠ total"
+        case .contactMissing: return "a lead has neither a usable phone number nor a usable email address"
         }
     }
 }

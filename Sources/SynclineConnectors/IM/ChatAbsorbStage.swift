@@ -1,0 +1,54 @@
+public import SynclineCore
+public import SynclineStore
+import Foundation
+
+/// The im processor's stage: reads the decoded message, folds it into its conversation and writes
+/// that durably (keyed by message id, so a redelivered message never counts twice) before it
+/// returns. It produces no output: closed conversations and alerts come from `ConversationEmitter`.
+public struct ChatAbsorbStage: RecordStage {
+    public let name = "im"
+    public let parser: ChatMessageParser
+    public let folder: ConversationFolder
+    public let store: ActivityStore
+    public let linker: CustomerLinker
+    let clock: @Sendable () -> Int64
+
+    public init(
+        settings: IMSettings, store: ActivityStore, linker: CustomerLinker, connector: String = "im",
+        clock: (@Sendable () -> Int64)? = nil
+    ) {
+        parser = ChatMessageParser(settings: settings, connector: connector)
+        folder = ConversationFolder(settings: settings)
+        self.store = store
+        self.linker = linker
+        self.clock = clock ?? { Int64(Date().timeIntervalSince1970 * 1000) }
+    }
+
+    public func process(_ context: inout RecordContext) throws(Rejection) {
+        guard let document = context.document else {
+            throw Rejection(stage: .map, code: ErrorCode.notDecoded.rawValue, message: "connector \(parser.connector): the im stage ran without a decoded message")
+        }
+        let headerID = context.input.headers.last(named: HeaderNames.ceID)?.text
+        guard let message = try parser.parse(document, headerEventID: headerID) else { return }
+        if context.eventID == nil { context.eventID = message.messageID }
+        context.sourceTimeMs = message.atMs
+        context.sourceTimeProblem = nil
+        context.routes = ["conversation"]
+        let eventID = context.eventID
+        let now = clock()
+        let folder = folder
+        let linker = linker
+        do {
+            _ = try store.absorbChatMessage(messageID: message.messageID, threadKey: message.threadKey, atMs: message.atMs) { open, closed in
+                folder.fold(message, eventID: eventID, open: open, latestClosed: closed, nowMs: now) { conversation in
+                    ChatRecords.link(conversation, linker: linker)
+                }
+            }
+        } catch {
+            // Not absorbed: the record must not be committed as handled. The DLQ keeps its bytes for a replay.
+            throw Rejection(
+                stage: .link, code: "state_unavailable", field: nil,
+                message: "connector \(parser.connector): cannot store the conversation state: \(error)")
+        }
+    }
+}

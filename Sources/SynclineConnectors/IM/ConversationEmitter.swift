@@ -1,0 +1,97 @@
+public import Logging
+import SynclineCore
+public import SynclineStore
+import Foundation
+
+/// The im processor's timed emitter: about once a second it closes conversations idle past the gap,
+/// and offers (from SQLite) each closed conversation's `chat` activity and each long unlinked
+/// conversation's `unlinked_conversation` alert. Only `delivered` marks them emitted, so after a
+/// crash they are offered again with the same key and id (at-least-once). A delivered activity
+/// linked to a customer also records that customer's last contact for the follow-up report.
+public final class ConversationEmitter: TimedEmitter, Sendable {
+    public let settings: IMSettings
+    public let store: ActivityStore
+    public let linker: CustomerLinker
+    public let records: ChatRecords
+    public let connector: String
+    let logger: Logger
+
+    public init(
+        settings: IMSettings, store: ActivityStore, linker: CustomerLinker, records: ChatRecords, connector: String,
+        logger: Logger
+    ) {
+        self.settings = settings
+        self.store = store
+        self.linker = linker
+        self.records = records
+        self.connector = connector
+        self.logger = logger
+    }
+
+    public func due(nowMs: Int64) -> [TimedOutput] {
+        var outputs: [TimedOutput] = []
+        do {
+            try store.closeIdleConversations(nowMs: nowMs, idleGapMs: settings.idleGapMs, quietMs: settings.quietMs)
+            for var conversation in try store.conversationsToAlert(alertAfterMs: settings.unlinkedAlertAfterMs) {
+                if relink(&conversation) { continue }
+                do throws(Rejection) {
+                    let record = try records.alert(conversation, connector: connector, nowMs: nowMs)
+                    outputs.append(TimedOutput(id: "alert|\(conversation.conversationID)", record: record))
+                } catch {
+                    logger.error("im: the alert of \(conversation.conversationID) does not fit hub.alerts.v1: \(error)")
+                }
+            }
+            for var conversation in try store.conversationsToEmit() {
+                _ = relink(&conversation)
+                do throws(Rejection) {
+                    let record = try records.activity(conversation, linker: linker)
+                    outputs.append(TimedOutput(id: "activity|\(conversation.conversationID)|\(conversation.version)", record: record))
+                } catch {
+                    logger.error("im: the activity of \(conversation.conversationID) does not fit crm.activities.v1: \(error)")
+                }
+            }
+        } catch {
+            logger.error("im: cannot build due conversation outputs (retried next second): \(error)")
+        }
+        return outputs
+    }
+
+    /// Tries to link a still unlinked conversation again (the customer may have been added since);
+    /// true when it is linked now.
+    func relink(_ conversation: inout ChatConversation) -> Bool {
+        guard conversation.customerID == nil, let match = ChatRecords.link(conversation, linker: linker) else {
+            return conversation.customerID != nil
+        }
+        conversation.customerID = match.customerID
+        conversation.linkedBy = match.linkedBy
+        do {
+            try store.linkConversation(conversation.conversationID, customerID: match.customerID, linkedBy: match.linkedBy)
+        } catch {
+            logger.warning("im: cannot store a conversation's link: \(error)")
+        }
+        return true
+    }
+
+    public func delivered(ids: [String]) {
+        for id in ids {
+            let parts = id.split(separator: "|").map(String.init)
+            do {
+                switch parts.first {
+                case "alert" where parts.count == 2:
+                    try store.markConversationAlerted(parts[1])
+                case "activity" where parts.count == 3:
+                    try store.markConversationEmitted(parts[1], version: Int(parts[2]) ?? 0)
+                    if let conversation = try store.conversation(parts[1]), let customer = conversation.customerID {
+                        try store.recordContact(
+                            customerID: customer, atMs: conversation.lastMs, kind: "chat", activityID: ChatRecords.activityID(conversation))
+                    }
+                default:
+                    logger.warning("im: acknowledgement for an unknown output id \(id)")
+                }
+            } catch {
+                // Not marked: the output is offered again (same key and id) — a duplicate, never a loss.
+                logger.error("im: cannot mark \(id) emitted (it will be emitted again): \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+public import Logging
+public import SynclineCore
+public import SynclineStore
+
+/// The registry of code-level processors a connector file may name (`processor: im`,
+/// `processor: telephony`). Given the declared pipeline it returns what the connector runs:
+/// - `im`: the declared decode stage, then `ChatAbsorbStage`; `ConversationEmitter` emits.
+/// - `telephony`: `CallPayloadDecodeStage` (JSON or form by content) in place of the declared
+///   decode stage, then `CallStage`.
+/// - no processor: the declared pipeline, plus `FollowUpStage` when it writes leads or activities.
+public struct ConnectorProcessors: Sendable {
+    public let identity: IdentityIndex
+    public let activities: ActivityStore
+    public let catalog: TopicCatalog?
+    let logger: Logger
+
+    public static let names: Set<String> = ["im", "telephony"]
+
+    public init(identity: IdentityIndex, activities: ActivityStore, catalog: TopicCatalog?, logger: Logger) {
+        self.identity = identity
+        self.activities = activities
+        self.catalog = catalog
+        self.logger = logger
+    }
+
+    public func parts(for spec: ConnectorSpec, pipeline: RecordPipeline) throws(ConfigProblems) -> ProcessorParts {
+        let linker = CustomerLinker(index: identity, phoneRegion: spec.defaults.phoneRegion, logger: logger)
+        var logger = logger
+        logger[metadataKey: "connector"] = "\(spec.name)"
+        switch spec.processor {
+        case nil:
+            guard FollowUpStage.applies(to: spec) else { return ProcessorParts(pipeline: pipeline) }
+            return ProcessorParts(pipeline: RecordPipeline(
+                stages: pipeline.stages + [FollowUpStage(store: activities, linker: linker, logger: logger)]))
+        case "im"?:
+            let settings = try IMSettings(spec: spec)
+            let stages: [any RecordStage] = declaredStages(spec, pipeline) + [
+                ChatAbsorbStage(settings: settings, store: activities, linker: linker, connector: spec.name),
+            ]
+            let emitter = ConversationEmitter(
+                settings: settings, store: activities, linker: linker,
+                records: ChatRecords(connector: spec.name, mappingVersion: spec.mappingVersion, catalog: catalog),
+                connector: spec.name, logger: logger)
+            return ProcessorParts(pipeline: RecordPipeline(stages: stages), emitters: [emitter])
+        case "telephony"?:
+            let settings = try TelephonySettings(spec: spec)
+            var stages = declaredStages(spec, pipeline).filter { !($0 is DecodeStage) }
+            stages.insert(CallPayloadDecodeStage(spec: spec), at: 0)
+            stages.append(CallStage(
+                settings: settings, store: activities, linker: linker, connector: spec.name,
+                mappingVersion: spec.mappingVersion, catalog: catalog, logger: logger))
+            return ProcessorParts(pipeline: RecordPipeline(stages: stages))
+        case let name?:
+            throw ConfigProblems([ConfigProblem(
+                file: spec.file, field: "processor",
+                message: "unknown processor '\(name)' (known: \(Self.names.sorted().joined(separator: ", ")))", connector: spec.name)])
+        }
+    }
+
+    /// The declared stages a processor keeps: with routes, the whole declared pipeline; without,
+    /// only decoding (the declaration's `input.format`, `event_id`, `source_timestamp`).
+    func declaredStages(_ spec: ConnectorSpec, _ pipeline: RecordPipeline) -> [any RecordStage] {
+        spec.routes.isEmpty ? [DecodeStage(spec: spec)] : pipeline.stages
+    }
+}

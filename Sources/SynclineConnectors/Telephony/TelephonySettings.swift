@@ -1,0 +1,31 @@
+public import SynclineCore
+
+/// How the telephony processor reads calls (`processor_options` of `connectors/telephony.yaml`).
+///
+/// Direction of an Asterisk CDR without a `direction` field: a number of at most
+/// `extensionMaxDigits` digits (default 6) is one of our extensions; extension → outside number is
+/// outbound, outside → extension inbound, extension → extension internal, and outside → outside
+/// (a trunk-to-trunk CDR) counts as inbound.
+public struct TelephonySettings: Sendable, Equatable {
+    public var extensionMaxDigits: Int = 6
+    public var phoneRegion: String = "CN"
+    /// The zone of CDR times written without an offset (`defaults.timezone`).
+    public var timezone: String = "UTC"
+
+    public static let optionNames: Set<String> = ["extension_max_digits"]
+
+    public init() {}
+
+    public init(spec: ConnectorSpec) throws(ConfigProblems) {
+        var options = ProcessorOptions(spec: spec, known: Self.optionNames)
+        extensionMaxDigits = options.count("extension_max_digits", default: extensionMaxDigits)
+        phoneRegion = spec.defaults.phoneRegion
+        timezone = spec.defaults.timezone
+        if !options.problems.isEmpty { throw ConfigProblems(options.problems) }
+    }
+
+    /// True for an internal extension number.
+    public func isExtension(_ number: String) -> Bool {
+        !number.isEmpty && number.count <= extensionMaxDigits && number.allSatisfy(\.isASCII) && number.allSatisfy(\.isNumber)
+    }
+}

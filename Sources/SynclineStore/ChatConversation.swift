@@ -1,0 +1,76 @@
+public import GRDB
+
+/// One IM conversation as the im processor keeps it between messages: who talks, when it started
+/// and last moved, what was said first, which customer it links to, and what has been emitted.
+/// `version` grows with every change, so an acknowledgement of an older emission does not mark a
+/// newer state as emitted.
+public struct ChatConversation: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "chat_conversations"
+
+    public var conversationID: String
+    /// What groups messages: `wecom:room:<roomid>`, `wecom:<staff>|<external>`, `dingtalk:<conversationId>`.
+    public var threadKey: String
+    public var sourceSystem: String
+    public var staffID: String?
+    public var externalID: String?
+    public var roomID: String?
+    /// A phone number of the external contact, when a message carried one (E.164).
+    public var externalPhone: String?
+    public var startedMs: Int64
+    public var lastMs: Int64
+    /// When the hub last absorbed a message of it (wall clock), so a backlog is not cut into pieces.
+    public var lastIngestMs: Int64
+    public var messageCount: Int
+    /// Participant ids in order of first appearance, as a JSON array text.
+    public var participants: String
+    public var summary: String
+    public var summaryLines: Int
+    public var direction: String
+    public var customerID: String?
+    public var linkedBy: String?
+    public var lastEventID: String?
+    public var closed: Bool
+    public var version: Int
+    /// The version whose activity the brokers acknowledged (0: none).
+    public var emittedVersion: Int
+    public var alerted: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case conversationID = "conversation_id", threadKey = "thread_key", sourceSystem = "source_system"
+        case staffID = "staff_id", externalID = "external_id", roomID = "room_id", externalPhone = "external_phone"
+        case startedMs = "started_ms", lastMs = "last_ms", lastIngestMs = "last_ingest_ms", messageCount = "message_count"
+        case participants, summary, summaryLines = "summary_lines", direction, customerID = "customer_id"
+        case linkedBy = "linked_by", lastEventID = "last_event_id", closed, version, emittedVersion = "emitted_version", alerted
+    }
+
+    public init(
+        conversationID: String, threadKey: String, sourceSystem: String, staffID: String? = nil, externalID: String? = nil,
+        roomID: String? = nil, externalPhone: String? = nil, startedMs: Int64, lastMs: Int64, lastIngestMs: Int64,
+        messageCount: Int = 0, participants: String = "[]", summary: String = "", summaryLines: Int = 0,
+        direction: String = "internal", customerID: String? = nil, linkedBy: String? = nil, lastEventID: String? = nil,
+        closed: Bool = false, version: Int = 1, emittedVersion: Int = 0, alerted: Bool = false
+    ) {
+        self.conversationID = conversationID
+        self.threadKey = threadKey
+        self.sourceSystem = sourceSystem
+        self.staffID = staffID
+        self.externalID = externalID
+        self.roomID = roomID
+        self.externalPhone = externalPhone
+        self.startedMs = startedMs
+        self.lastMs = lastMs
+        self.lastIngestMs = lastIngestMs
+        self.messageCount = messageCount
+        self.participants = participants
+        self.summary = summary
+        self.summaryLines = summaryLines
+        self.direction = direction
+        self.customerID = customerID
+        self.linkedBy = linkedBy
+        self.lastEventID = lastEventID
+        self.closed = closed
+        self.version = version
+        self.emittedVersion = emittedVersion
+        self.alerted = alerted
+    }
+}
