@@ -47,7 +47,7 @@ public struct ChatAbsorbStage: RecordStage {
         } catch {
             // Not absorbed: the record must not be committed as handled. The DLQ keeps its bytes for a replay.
             throw Rejection(
-                stage: .link, code: "state_unavailable", field: nil,
+                stage: .link, code: ErrorCode.stateUnavailable.rawValue, field: nil,
                 message: "connector \(parser.connector): cannot store the conversation state: \(error)")
         }
     }

@@ -373,7 +373,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 "error": "\(error.name)", "offset": "\(item.input.coordinates)", "topic": "\(item.output.topic)",
             ])
             let rejection = Rejection(
-                stage: .produce, code: "produce_rejected", field: nil,
+                stage: .produce, code: ErrorCode.produceRejected.rawValue, field: nil,
                 message: "the brokers refused the output for \(item.output.topic): \(error.name) \(error.message)")
             item.output = deadLetter(item.input, rejection, attempts: item.attempts, firstFailedAtMs: item.firstFailedAtMs ?? nowMs)
             item.kind = .deadLetter

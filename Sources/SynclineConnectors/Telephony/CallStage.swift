@@ -75,7 +75,7 @@ public struct CallStage: RecordStage {
             }
         } catch {
             throw Rejection(
-                stage: .link, code: "state_unavailable", field: nil,
+                stage: .link, code: ErrorCode.stateUnavailable.rawValue, field: nil,
                 message: "connector \(parser.connector): cannot store the call state: \(error)")
         }
         guard let saved, let call = try? JSONParser.parse(Array(saved.activity.utf8)).objectValue else { return }

@@ -40,6 +40,11 @@ public enum ErrorCode: String, Sendable, CaseIterable, Equatable {
     case orderTotalMismatch = "order_total_mismatch"
     case contactMissing = "contact_missing"
 
+    // link: code-level processors (im, telephony)
+    case stateUnavailable = "state_unavailable"
+    /// The brokers refused the output for good (e.g. too large); the input goes to the DLQ.
+    case produceRejected = "produce_rejected"
+
     /// The stage that normally reports the code (some codes, e.g. `required_missing`, occur in map and validate).
     public var stage: ErrorStage {
         switch self {
@@ -49,6 +54,10 @@ public enum ErrorCode: String, Sendable, CaseIterable, Equatable {
         case .unknownField, .unknownTopic, .invalidOutput, .checkFailed, .netAmountMismatch, .lineTotalMismatch,
             .orderTotalMismatch, .contactMissing:
             return .validate
+        case .stateUnavailable:
+            return .link
+        case .produceRejected:
+            return .produce
         default:
             return .map
         }
@@ -91,6 +100,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Equatable {
         case .lineTotalMismatch: return "an order line's quantity × unit price differs from its stated line total (both values in the message)"
         case .orderTotalMismatch: return "the order lines do not add up to the order's subtotal, or subtotal − discount + tax + shipping ≠ total"
         case .contactMissing: return "a lead has neither a usable phone number nor a usable email address"
+        case .stateUnavailable: return "a stateful processor (im, telephony) could not write its state (SQLite); the record is not committed as handled"
+        case .produceRejected: return "the brokers refused an output for good (e.g. larger than the topic allows); the message gives librdkafka's error"
         }
     }
 }
