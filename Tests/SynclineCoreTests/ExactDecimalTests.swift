@@ -10,6 +10,14 @@ import SynclineCore
         #expect(sum.description == "0.3")
     }
 
+    @Test("the 64-bit extremes parse exactly; one past them is an overflow")
+    func int64Extremes() throws {
+        #expect(try d("-9223372036854775808").description == "-9223372036854775808")
+        #expect(try d("9223372036854775807").description == "9223372036854775807")
+        #expect(throws: ExactDecimal.Failure.self) { _ = try d("-9223372036854775809") }
+        #expect(throws: ExactDecimal.Failure.self) { _ = try d("9223372036854775808") }
+    }
+
     @Test func moneySubtraction() throws {
         let net = try d("100.00").subtracting(try d("3.20")).subtracting(try d("0.35"))
         #expect(net.description == "96.45")

@@ -72,6 +72,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
     private var lastEmitterTick = ContinuousClock.now
     /// In a stretch of waiting for the connector's rate-limit tokens (throttling is counted once per stretch).
     private var waitingForTokens = false
+    /// Set once the graceful stop has waited for in-flight outputs.
+    private var finalDrainDone = false
     /// Ids of timed outputs in flight, per emitter index.
     private var timedInFlight: [Set<String>] = []
     private var lastCommit = ContinuousClock.now
@@ -227,6 +229,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
             producer.abandon()
         } else {
             drain(timeout: options.drainTimeout)
+            finalDrainDone = true
             commitIfDue(force: true)
             consumer.close()
             producer.close(flushTimeoutMs: 5_000)
@@ -646,7 +649,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
         case .revoked(let partitions):
             logger.info("partitions revoked; draining and committing", metadata: ["partitions": "\(partitions.count)"])
             if mode != .crash {
-                drain(timeout: options.drainTimeout)
+                // On the way out the loop has drained already; a second wait would double the stop time.
+                if !finalDrainDone { drain(timeout: options.drainTimeout) }
                 commitIfDue(force: true)
             }
             let revoked = Set(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })

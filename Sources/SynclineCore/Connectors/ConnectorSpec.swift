@@ -110,11 +110,11 @@ public struct RuntimeTuning: Sendable, Equatable {
     /// Records taken from the consumer in one poll.
     public var batchSize: Int = 2_000
     /// Outputs awaiting broker acknowledgement before the runtime stops taking new records.
-    public var maxInFlight: Int = 50_000
+    public var maxInFlight: Int = 10_000
     /// How often acknowledged offsets are committed.
     public var commitIntervalMs: Int = 500
 
-    public init(batchSize: Int = 2_000, maxInFlight: Int = 50_000, commitIntervalMs: Int = 500) {
+    public init(batchSize: Int = 2_000, maxInFlight: Int = 10_000, commitIntervalMs: Int = 500) {
         self.batchSize = batchSize
         self.maxInFlight = maxInFlight
         self.commitIntervalMs = commitIntervalMs

@@ -89,10 +89,13 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
             // Only zeros could be dropped above; more than 18 significant fractional digits cannot be exact.
             throw .overflow
         }
+        // Accumulated with the sign applied digit by digit, so Int64.min (whose magnitude does
+        // not fit in Int64) parses.
+        let sign: Int64 = negative ? -1 : 1
         var significand: Int64 = 0
         for digit in digits[start..<end] {
             let (times, overflow1) = significand.multipliedReportingOverflow(by: 10)
-            let (plus, overflow2) = times.addingReportingOverflow(Int64(digit))
+            let (plus, overflow2) = times.addingReportingOverflow(sign * Int64(digit))
             guard !overflow1, !overflow2 else { throw .overflow }
             significand = plus
         }
@@ -102,7 +105,7 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
             significand = times
             scale += 1
         }
-        return ExactDecimal(significand: negative ? -significand : significand, scale: scale)
+        return ExactDecimal(significand: significand, scale: scale)
     }
 
     /// The text with exactly `scale` digits after the point (`12.30`, `-0.05`, `7`).
