@@ -36,6 +36,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let signals = EarlySignals()
         let logger = common.makeLogger()
         let spec: ConnectorSpec
         let pipeline: RecordPipeline
@@ -71,6 +72,7 @@ struct RunCommand: AsyncParsableCommand {
                 successTerminationBehavior: .gracefullyShutdownGroup,
                 failureTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        signals.attach(group)
         try await group.run()
         if let summary = runtime.summary { Terminal.say(summary.jsonLine) }
     }

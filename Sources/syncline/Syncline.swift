@@ -8,6 +8,6 @@ struct Syncline: AsyncParsableCommand {
         abstract: "Syncline — a message-driven integration hub for CRM data.",
         subcommands: [
             UpCommand.self, RunCommand.self, BrokerCommand.self, TopicsCommand.self, StatusCommand.self,
-            LatencyCommand.self, ValidateCommand.self, TestCommand.self, MapCommand.self, DLQCommand.self, ReportCommand.self,
+            LatencyCommand.self, ValidateCommand.self, TestCommand.self, MapCommand.self, DLQCommand.self, ReportCommand.self, BenchPipelineCommand.self,
         ])
 }

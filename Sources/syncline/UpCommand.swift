@@ -25,6 +25,7 @@ struct UpCommand: AsyncParsableCommand {
     var demo = false
 
     func run() async throws {
+        let earlySignals = EarlySignals()
         let logger = common.makeLogger()
         let token = ProcessInfo.processInfo.environment["SYNCLINE_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         guard let adminSettings = AdminServer.Settings(address: admin, token: token) else {
@@ -60,6 +61,7 @@ struct UpCommand: AsyncParsableCommand {
         }
         Terminal.say("kafka: \(app.bootstrapServers)")
         Terminal.say("connectors: \(app.runtimes.map(\.spec.name).joined(separator: ", "))")
+        earlySignals.attach(app.serviceGroup)
         try await app.run()
         for runtime in app.runtimes {
             if let summary = runtime.summary { Terminal.say(summary.jsonLine) }

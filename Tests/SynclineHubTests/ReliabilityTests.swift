@@ -61,7 +61,10 @@ struct ReliabilityTests {
         let kills = max(3, Int(ProcessInfo.processInfo.environment["RELIABILITY_KILLS"] ?? "") ?? 3)
         let seed = ReliabilityRandom.seed
         var random = ReliabilityRandom(seed: seed)
-        let setup = try Setup(connector: ProjectFixture.signup, extraTopics: ["crm.testleads.v1.yaml": ProjectFixture.testLeadsTopic])
+        // Rate-limited so that each run lasts long enough to be killed mid-stream: without it the
+        // hub drains this backlog in well under a second.
+        let limited = ProjectFixture.signup + "\nrate_limit: {records_per_second: 8000, burst: 800}\n"
+        let setup = try Setup(connector: limited, extraTopics: ["crm.testleads.v1.yaml": ProjectFixture.testLeadsTopic])
         let corpus = ReliabilityLeadCorpus(count: total, prefix: "kill")
         try await setup.kafka.publish(corpus.records)
         let group = "reliability-kill-\(UUID().uuidString.prefix(8))"

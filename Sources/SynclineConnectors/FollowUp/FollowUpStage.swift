@@ -1,24 +1,19 @@
-public import Logging
 public import SynclineCore
-public import SynclineStore
+import SynclineStore
 import Foundation
 
 /// A light stage the hub appends to every declarative connector that writes `crm.leads.v1` or
-/// ticket activities to `crm.activities.v1`: for each such output (after validation) it finds the
-/// customer — the record's `customer_id`, else its phone, email or external id through the identity
-/// index — and records a lead or ticket for the weekly follow-up report (keyed by lead/ticket id,
-/// so redeliveries count once); a ticket is also logged as a contact. It never rejects a record:
-/// a failing write is logged and the record flows on.
+/// ticket activities to `crm.activities.v1`: for each such output (after validation) it hands the
+/// lead or ticket — with the record's `customer_id`, else its phone, email or external id — to the
+/// `FollowUpRecorder`, which links and records it off the hot path for the weekly follow-up report
+/// (keyed by lead/ticket id, so redeliveries count once); a ticket is also logged as a contact.
+/// It never rejects a record.
 public struct FollowUpStage: RecordStage {
     public let name = "follow-up"
-    public let store: ActivityStore
-    public let linker: CustomerLinker
-    let logger: Logger
+    public let recorder: FollowUpRecorder
 
-    public init(store: ActivityStore, linker: CustomerLinker, logger: Logger) {
-        self.store = store
-        self.linker = linker
-        self.logger = logger
+    public init(recorder: FollowUpRecorder) {
+        self.recorder = recorder
     }
 
     /// True when a connector writes the records this stage looks at.
@@ -53,13 +48,11 @@ public struct FollowUpStage: RecordStage {
                 if let email = text("contact_email") { identifiers.append(.init(.email, email)) }
                 if let external = text("contact_external_id") { identifiers.append(.init(.externalID, external)) }
             }
-            guard let customer = text("customer_id") ?? linker.link(identifiers)?.customerID else { continue }
-            do {
-                try store.recordInterest(customerID: customer, kind: kind, reference: reference, atMs: atMs)
-                if kind == "ticket" { try store.recordContact(customerID: customer, atMs: atMs, kind: kind, activityID: text("activity_id")) }
-            } catch {
-                logger.warning("follow-up: cannot record the \(kind) of \(customer): \(error)")
-            }
+            let customer = text("customer_id")
+            guard customer != nil || !identifiers.isEmpty else { continue }
+            recorder.enqueue(FollowUpRecorder.Pending(
+                customerID: customer, identifiers: identifiers, kind: kind, reference: reference, atMs: atMs,
+                activityID: text("activity_id")))
         }
     }
 }

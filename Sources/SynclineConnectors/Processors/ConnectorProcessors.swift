@@ -13,6 +13,8 @@ public struct ConnectorProcessors: Sendable {
     public let activities: ActivityStore
     public let catalog: TopicCatalog?
     let logger: Logger
+    /// One recorder for every connector's leads and tickets (written off the hot path).
+    let followUps: FollowUpRecorder
 
     public static let names: Set<String> = ["im", "telephony"]
 
@@ -21,6 +23,8 @@ public struct ConnectorProcessors: Sendable {
         self.activities = activities
         self.catalog = catalog
         self.logger = logger
+        followUps = FollowUpRecorder(
+            store: activities, linker: CustomerLinker(index: identity, phoneRegion: "CN", logger: logger), logger: logger)
     }
 
     public func parts(for spec: ConnectorSpec, pipeline: RecordPipeline) throws(ConfigProblems) -> ProcessorParts {
@@ -31,7 +35,7 @@ public struct ConnectorProcessors: Sendable {
         case nil:
             guard FollowUpStage.applies(to: spec) else { return ProcessorParts(pipeline: pipeline) }
             return ProcessorParts(pipeline: RecordPipeline(
-                stages: pipeline.stages + [FollowUpStage(store: activities, linker: linker, logger: logger)]))
+                stages: pipeline.stages + [FollowUpStage(recorder: followUps)]))
         case "im"?:
             let settings = try IMSettings(spec: spec)
             let stages: [any RecordStage] = declaredStages(spec, pipeline) + [

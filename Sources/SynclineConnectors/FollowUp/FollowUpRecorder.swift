@@ -1,0 +1,76 @@
+public import Logging
+public import SynclineStore
+import Foundation
+import Synchronization
+
+/// Records leads and tickets for the weekly follow-up report off the Kafka path: the stage only
+/// hands each one over (a bounded queue); a background thread links it to a customer through the
+/// identity index and writes it, about once a second. The report is a weekly view, so a few
+/// seconds of delay cost nothing; the hot path no longer pays a SQLite read per record.
+public final class FollowUpRecorder: @unchecked Sendable {
+    /// One lead or ticket waiting to be recorded.
+    public struct Pending: Sendable {
+        public var customerID: String?
+        public var identifiers: [CustomerIdentity.Identifier]
+        public var kind: String
+        public var reference: String
+        public var atMs: Int64
+        public var activityID: String?
+    }
+
+    private let store: ActivityStore
+    private let linker: CustomerLinker
+    private let logger: Logger
+    private let queue = Mutex<[Pending]>([])
+    private let dropped = Atomic<Int>(0)
+    public let capacity: Int
+
+    public init(store: ActivityStore, linker: CustomerLinker, logger: Logger, capacity: Int = 50_000) {
+        self.store = store
+        self.linker = linker
+        self.logger = logger
+        self.capacity = capacity
+        let thread = Thread { [weak self] in
+            while true {
+                Thread.sleep(forTimeInterval: 1)
+                guard let self else { return }
+                self.flush()
+            }
+        }
+        thread.name = "syncline-follow-up"
+        thread.start()
+    }
+
+    /// Hands one lead or ticket over; over capacity the oldest waiting ones are dropped (and counted).
+    public func enqueue(_ pending: Pending) {
+        let overflow = queue.withLock { items -> Int in
+            items.append(pending)
+            let excess = items.count - capacity
+            if excess > 0 { items.removeFirst(excess) }
+            return max(0, excess)
+        }
+        if overflow > 0 { dropped.add(overflow, ordering: .relaxed) }
+    }
+
+    /// Leads/tickets dropped because the recorder could not keep up.
+    public var droppedCount: Int { dropped.load(ordering: .relaxed) }
+
+    /// Links and writes everything waiting now.
+    public func flush() {
+        let batch = queue.withLock { items -> [Pending] in
+            defer { items.removeAll(keepingCapacity: true) }
+            return items
+        }
+        for item in batch {
+            guard let customer = item.customerID ?? linker.link(item.identifiers)?.customerID else { continue }
+            do {
+                try store.recordInterest(customerID: customer, kind: item.kind, reference: item.reference, atMs: item.atMs)
+                if item.kind == "ticket" {
+                    try store.recordContact(customerID: customer, atMs: item.atMs, kind: item.kind, activityID: item.activityID)
+                }
+            } catch {
+                logger.warning("follow-up: cannot record the \(item.kind) of \(customer): \(error)")
+            }
+        }
+    }
+}
