@@ -11,11 +11,7 @@ import Testing
 /// exactly what they should — nothing missing, nothing extra.
 @Suite("Shipped connectors end to end over the embedded cluster", .serialized)
 struct ConnectorsEndToEndTests {
-    let logger: Logger = {
-        var logger = Logger(label: "test")
-        logger.logLevel = ProcessInfo.processInfo.environment["SYNCLINE_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
-        return logger
-    }()
+    let logger = HubTestSupport.logger
 
     /// One sample file: published with its file name as the key.
     struct Sample {
@@ -104,16 +100,7 @@ struct ConnectorsEndToEndTests {
     func waitForTopic(_ topic: String, count: Int, config: KafkaConfig) async throws -> [InputRecord] {
         let catalog = try TopicCatalog.load(directory: ProjectFixture.repositoryRoot.appendingPathComponent("topics"))
         let partitions = catalog[topic]?.partitions ?? 12
-        let deadline = ContinuousClock.now + .seconds(60)
-        var records: [InputRecord] = []
-        while ContinuousClock.now < deadline {
-            records = try await BlockingThread.run {
-                try KafkaTopicReader(config: config, logger: self.logger).readAll(topic: topic, partitions: partitions, timeout: .seconds(20))
-            }
-            if records.count >= count { return records }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        return records
+        return try await HubTestSupport.waitForTopic(topic, count: count, partitions: partitions, config: config, timeout: .seconds(60))
     }
 
     /// Sum of committed offsets and of high watermarks over the input topics' 12 partitions.

@@ -9,29 +9,18 @@ import Testing
 
 @Suite("IM and telephony end to end: identity index, chats and calls, linked activities and alerts", .serialized)
 struct IMTelephonyEndToEndTests {
-    let logger: Logger = {
-        var logger = Logger(label: "test")
-        logger.logLevel = ProcessInfo.processInfo.environment["SYNCLINE_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
-        return logger
-    }()
+    let logger = HubTestSupport.logger
 
     static func shipped(_ name: String) throws -> String {
         try String(contentsOf: ProjectFixture.repositoryRoot.appendingPathComponent("connectors/\(name)"), encoding: .utf8)
     }
 
     func publish(_ records: [OutputRecord], config: KafkaConfig) async throws {
-        try await BlockingThread.run {
-            let producer = try KafkaProducer(config: config, logger: self.logger)
-            for (index, record) in records.enumerated() { try producer.produce(record, token: UInt64(index + 1)) }
-            if let error = producer.flush(timeoutMs: 30_000) { throw error }
-            producer.close()
-        }
+        try await HubTestSupport.publish(records, config: config)
     }
 
     func read(_ topic: String, partitions: Int, config: KafkaConfig) async throws -> [InputRecord] {
-        try await BlockingThread.run {
-            try KafkaTopicReader(config: config, logger: self.logger).readAll(topic: topic, partitions: partitions, timeout: .seconds(20))
-        }
+        try await HubTestSupport.read(topic, partitions: partitions, config: config)
     }
 
     /// Polls `condition` until it holds or the deadline passes; returns whether it held.

@@ -9,11 +9,7 @@ import Testing
 
 @Suite("Mapping, DLQ and latency end to end over the embedded cluster", .serialized)
 struct MappingEndToEndTests {
-    let logger: Logger = {
-        var logger = Logger(label: "test")
-        logger.logLevel = ProcessInfo.processInfo.environment["SYNCLINE_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
-        return logger
-    }()
+    let logger = HubTestSupport.logger
 
     struct Hub {
         let app: HubApplication
@@ -44,16 +40,7 @@ struct MappingEndToEndTests {
     }
 
     func waitForTopic(_ topic: String, count: Int, partitions: Int, config: KafkaConfig) async throws -> [InputRecord] {
-        let deadline = ContinuousClock.now + .seconds(90)
-        var records: [InputRecord] = []
-        while ContinuousClock.now < deadline {
-            records = try await BlockingThread.run {
-                try KafkaTopicReader(config: config, logger: self.logger).readAll(topic: topic, partitions: partitions, timeout: .seconds(20))
-            }
-            if records.count >= count { return records }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        return records
+        try await HubTestSupport.waitForTopic(topic, count: count, partitions: partitions, config: config)
     }
 
     @Test("10,000 raw records with 5% invalid: every valid one canonical, every invalid one in the DLQ with its original bytes and the right code, none missing; offsets committed only after the DLQ writes")
@@ -192,27 +179,7 @@ struct MappingEndToEndTests {
     }
 
     func publish(_ records: [OutputRecord], config: KafkaConfig) async throws {
-        try await BlockingThread.run {
-            let producer = try KafkaProducer(config: config, logger: self.logger)
-            for (index, record) in records.enumerated() {
-                while !Self.tryProduce(producer, record, token: UInt64(index + 1)) {
-                    producer.poll(timeoutMs: 10)
-                }
-            }
-            if let error = producer.flush(timeoutMs: 60_000) { throw error }
-            producer.close()
-        }
-    }
-
-    /// False when librdkafka's queue is full (serve reports and try again); other errors are test failures.
-    static func tryProduce(_ producer: KafkaProducer, _ record: OutputRecord, token: UInt64) -> Bool {
-        do throws(KafkaError) {
-            try producer.produce(record, token: token)
-            return true
-        } catch {
-            if error.name != "_QUEUE_FULL" { Issue.record("produce failed: \(error)") }
-            return error.name != "_QUEUE_FULL"
-        }
+        try await HubTestSupport.publish(records, config: config)
     }
 
     func committedAndEnds(_ hub: Hub) async throws -> (committed: [Int32: Int64], ends: [Int32: Int64]) {
