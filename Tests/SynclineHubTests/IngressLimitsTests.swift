@@ -14,7 +14,7 @@ struct IngressLimitsTests {
     func limits() async throws {
         let hub = try await IngressHarness.start(
             connectors: [
-                "small.yaml": IngressHarness.connector("small", ingress: "{verify: none, max_body_bytes: 64, rate_per_second: 1, burst: 3}"),
+                "small.yaml": IngressHarness.connector("small", ingress: "{verify: none, max_body_bytes: 64, rate_per_second: 0.01, burst: 3}"),
                 "unset.yaml": IngressHarness.connector("unset", ingress: "{verify: hmac, secret_env: SYNCLINE_TEST_NEVER_SET_\(Int.random(in: 1000...9999))}"),
             ],
             topics: IngressHarness.topics(["small", "unset"]))

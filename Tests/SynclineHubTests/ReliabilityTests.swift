@@ -35,10 +35,10 @@ struct ReliabilityTests {
             kafka = ReliabilityKafka(bootstrapServers: cluster.bootstrapServers)
         }
 
-        func startRun(group: String, environment: [String: String] = [:]) throws -> HubProcess {
+        func startRun(group: String, environment: [String: String] = [:], logLevel: String = "warning") throws -> HubProcess {
             try HubProcess([
                 "run", "--connector", connectorFile.path, "--brokers", cluster.bootstrapServers, "--group", group,
-                "--root", project.root.path, "--state", project.state.path, "--log-level", "warning",
+                "--root", project.root.path, "--state", project.state.path, "--log-level", logLevel,
             ], environment: environment)
         }
     }
@@ -111,9 +111,11 @@ struct ReliabilityTests {
         #expect(killsDone == kills, "the backlog was fully committed after \(killsDone) of \(kills) kills: use a bigger backlog")
 
         // The last run finishes: wait until the group committed every input, then stop it gracefully.
-        let hub = try setup.startRun(group: group, environment: session)
+        // Info logging, so the test can see the run join its group before it is asked to stop
+        // (a signal before the process has even started would kill it, not stop it).
+        let hub = try setup.startRun(group: group, environment: session, logLevel: "info")
         let finished = try await Self.waitUntil(timeout: .seconds(120)) {
-            try await committedTotal() >= Int64(total) || !hub.process.isRunning
+            (try await committedTotal() >= Int64(total) && hub.errors.contains("partitions assigned")) || !hub.process.isRunning
         }
         #expect(finished, "the final run did not commit every input; stderr: \(hub.errors.suffix(2000))")
         hub.signal(SIGTERM)
