@@ -64,10 +64,10 @@ struct FaultInjectionTests {
         let count = 6_000
         try await TestKafka.publish(TestKafka.keyedRecords(topic: "raw.test.fault.v1", count: count, keys: 60), config: config)
         let breaker = CircuitBreakerSpec(window: .count(20), failureRateThreshold: 0.5, minimumCalls: 5, failuresInPeriod: 5, failurePeriodSeconds: 10, openWaitSeconds: 1, halfOpenProbes: 3)
-        // Rate-limited to 1,000 records/s so the run lasts ~6 s and the outage lands mid-run (the
+        // Rate-limited to 500 records/s so the run lasts ~12 s and the outage lands mid-run (the
         // hub would otherwise deliver all 6,000 before the broker goes down).
         let spec = connector(output: "crm.fault.v1", resilience: ResilienceSpec(
-            rateLimit: RateLimitSpec(recordsPerSecond: 1_000, burst: 100),
+            rateLimit: RateLimitSpec(recordsPerSecond: 500, burst: 50),
             circuitBreaker: breaker, retry: RetryPolicy(initialDelay: .milliseconds(50), maxDelay: .seconds(1)), deliveryTimeoutMs: 2_000))
         let log = ActivityLog()
         let runtime = try runtime(spec, config: config, group: "g-down", exitAfter: count, log: log)
