@@ -29,7 +29,6 @@ public enum HeaderNames {
     public static let attempts = "syncline-attempts"
     public static let firstFailedAt = "syncline-first-failed-at"
     public static let replayCount = "syncline-replay-count"
-    public static let originalKey = "syncline-original-key"
     /// On a DLQ record whose original bytes the DLQ topic refused: their size and the reason.
     public static let valueDropped = "syncline-value-dropped"
 
