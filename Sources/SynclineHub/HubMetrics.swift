@@ -17,9 +17,13 @@ public final class HubMetrics: ConnectorObserver, @unchecked Sendable {
         for topic in spec.inputTopics { counter(MetricNames.recordsConsumed, ["connector": spec.name, "topic": topic]) }
         for route in spec.routes { counter(MetricNames.recordsProduced, ["connector": spec.name, "topic": route.topic]) }
         counter(MetricNames.dlqRecords, ["connector": spec.name, "topic": spec.dlqTopic])
-        for name in [MetricNames.recordsDelayed, MetricNames.clockSkew, MetricNames.deliveryRetries, MetricNames.committedRecords] {
+        for name in [
+            MetricNames.recordsDelayed, MetricNames.clockSkew, MetricNames.deliveryRetries, MetricNames.committedRecords,
+            MetricNames.commitFailures,
+        ] {
             counter(name, ["connector": spec.name])
         }
+        for topic in spec.inputTopics { counter(MetricNames.inputExpired, ["connector": spec.name, "topic": topic]) }
         let labels = ["connector": spec.name]
         histogram(MetricNames.endToEndDelay, labels, buckets: MetricNames.delayBuckets)
         for name in [MetricNames.upstreamDelay, MetricNames.queueDelay, MetricNames.processingDelay] {
@@ -63,6 +67,13 @@ public final class HubMetrics: ConnectorObserver, @unchecked Sendable {
         }
         if activity.retries > 0 { counter(MetricNames.deliveryRetries, base).increment(by: Int64(activity.retries)) }
         if activity.committed > 0 { counter(MetricNames.committedRecords, base).increment(by: Int64(activity.committed)) }
+        if activity.commitFailures > 0 { counter(MetricNames.commitFailures, base).increment(by: Int64(activity.commitFailures)) }
+        for (topic, count) in activity.expired {
+            counter(MetricNames.inputExpired, ["connector": connector, "topic": topic]).increment(by: Int64(count))
+        }
+        for (kind, count) in activity.dropped {
+            counter(MetricNames.outputsDropped, ["connector": connector, "kind": kind]).increment(by: Int64(count))
+        }
         for (key, count) in activity.throttled {
             counter(MetricNames.rateLimitThrottled, ["connector": connector, "key": key]).increment(by: Int64(count))
         }

@@ -56,6 +56,21 @@ public final class KafkaConsumer: @unchecked Sendable {
         return records
     }
 
+    /// Sends an offset commit (each offset the next one to read) without waiting; what the group
+    /// coordinator answered, per partition, arrives through `commitResults(timeoutMs:)`.
+    public func commitAsync(_ offsets: [TopicPartition]) throws(KafkaError) { try core.commitAsync(offsets) }
+
+    /// Outcomes of earlier `commitAsync` calls, waiting up to `timeoutMs` for the first (0: no wait).
+    public func commitResults(timeoutMs: Int32 = 0) -> [CommitOutcome] { core.commitResults(timeoutMs: timeoutMs) }
+
+    /// Wakes `wakeup` when records, rebalance events or commit results arrive.
+    public func enableWakeup(_ wakeup: KafkaWakeup) { core.enableWakeup(wakeup) }
+
+    /// Log start and end offsets last seen in a fetch response (no broker round trip).
+    public func cachedWatermarks(topic: String, partition: Int32) -> (low: Int64?, high: Int64?) {
+        core.cachedWatermarks(topic: topic, partition: partition)
+    }
+
     /// Commits offsets (each the next offset to read).
     public func commit(_ offsets: [TopicPartition], synchronous: Bool) throws(KafkaError) {
         try core.commit(offsets, asynchronous: !synchronous)

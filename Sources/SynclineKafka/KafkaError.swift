@@ -22,6 +22,13 @@ public struct KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
         KafkaError(code: -1, name: "CLIENT", message: message)
     }
 
+    /// The same error, marked fatal (the client instance cannot be used any more).
+    public var fatal: KafkaError {
+        var copy = self
+        copy.isFatal = true
+        return copy
+    }
+
     public var description: String { "Kafka error \(name) (\(code)): \(message)" }
 
     /// Errors that a later retry of the same record cannot fix (the record must go to the DLQ).

@@ -8,6 +8,7 @@ import Synchronization
 /// other callers `await send(_:)` while a background thread serves the reports.
 public final class KafkaProducer: @unchecked Sendable {
     private let core: RDKafkaProducerCore
+    private let router: DeliveryRouter
     private let waiters = Mutex<[UInt64: CheckedContinuation<DeliveryReport, any Error>]>([:])
     private let nextAsyncToken = Atomic<UInt64>(1 << 62)
     private let pollThread = Mutex<BackgroundPoller?>(nil)
@@ -33,10 +34,11 @@ public final class KafkaProducer: @unchecked Sendable {
         onDelivery: @escaping @Sendable (DeliveryReport) -> Void = { _ in }
     ) throws(KafkaError) {
         let box = DeliveryRouter(onDelivery: onDelivery)
-        let callbacks = RDKafkaCallbacks(logger: logger, onDelivery: { report in box.route(report) })
+        let callbacks = RDKafkaCallbacks(logger: logger)
         let merged = KafkaConfig(bootstrapServers: config.bootstrapServers, properties: Self.defaults).with(config.properties)
         let handle = try RDKafkaHandle(kind: .producer, config: merged, callbacks: callbacks)
         core = RDKafkaProducerCore(handle: handle)
+        router = box
         box.producer = self
     }
 
@@ -46,22 +48,40 @@ public final class KafkaProducer: @unchecked Sendable {
         try core.produce(record, partition: partition, token: token)
     }
 
-    /// Serves delivery reports (blocking up to `timeoutMs`). Never call from Swift's cooperative pool
-    /// with a non-zero timeout.
+    /// Serves delivery reports through `onDelivery` (blocking up to `timeoutMs` for the first).
+    /// Never call from Swift's cooperative pool with a non-zero timeout. Returns the reports served.
     @discardableResult
-    public func poll(timeoutMs: Int32) -> Int32 { core.poll(timeoutMs: timeoutMs) }
+    public func poll(timeoutMs: Int32) -> Int { core.serve(timeoutMs: timeoutMs) { router.route($0) } }
+
+    /// Serves delivery reports in batches straight to `deliver` (the runtime's path: no stored
+    /// closure, no per-report callback from C). Returns the reports served.
+    @discardableResult
+    public func serveDeliveries(timeoutMs: Int32, maxEvents: Int = 64, _ deliver: (DeliveryReport) -> Void) -> Int {
+        core.serve(timeoutMs: timeoutMs, maxEvents: maxEvents) { report in
+            if !resumeWaiter(report) { deliver(report) }
+        }
+    }
+
+    /// Wakes `wakeup` when delivery reports arrive.
+    public func enableWakeup(_ wakeup: KafkaWakeup) { core.enableWakeup(wakeup) }
+
+    /// The fatal error the client reported, if any: the instance cannot deliver any more.
+    public var fatalError: KafkaError? { core.handle.callbacks.fatal }
 
     /// Records queued or in flight.
     public var queueLength: Int32 { core.queueLength }
 
     /// Blocks until every queued record is delivered or the timeout passes.
-    public func flush(timeoutMs: Int32) -> KafkaError? { core.flush(timeoutMs: timeoutMs) }
+    public func flush(timeoutMs: Int32) -> KafkaError? {
+        if pollThread.withLock({ $0 != nil }) { return core.flushServedElsewhere(timeoutMs: timeoutMs) }
+        return core.flush(timeoutMs: timeoutMs) { router.route($0) }
+    }
 
     /// Starts a thread that serves delivery reports, needed for `send(_:)`.
     public func startBackgroundPolling() {
         pollThread.withLock { poller in
             guard poller == nil else { return }
-            let started = BackgroundPoller { [core] in core.poll(timeoutMs: 50) }
+            let started = BackgroundPoller { [core, router] in core.serve(timeoutMs: 50) { router.route($0) } }
             poller = started
         }
     }
@@ -102,12 +122,14 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Flushes (up to `timeoutMs`), stops background polling and destroys the client.
     public func close(flushTimeoutMs: Int32 = 10_000) {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        _ = core.flush(timeoutMs: flushTimeoutMs)
+        _ = flush(timeoutMs: flushTimeoutMs)
         let poller = pollThread.withLock { poller -> BackgroundPoller? in
             defer { poller = nil }
             return poller
         }
         poller?.stop()
+        // Reports that arrived during the flush go to their owners before the client goes away.
+        while core.serve(timeoutMs: 0, deliver: { router.route($0) }) > 0 {}
         core.destroy()
     }
 
@@ -115,7 +137,6 @@ public final class KafkaProducer: @unchecked Sendable {
     public func abandon() {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         core.purge()
-        _ = core.poll(timeoutMs: 0)
         let poller = pollThread.withLock { poller -> BackgroundPoller? in
             defer { poller = nil }
             return poller

@@ -70,7 +70,7 @@ struct RouteConnectorTests {
         // Commits only every 10 minutes: the crash comes after producing, before any commit.
         let spec = TestKafka.routeConnector(
             name: "crashy", input: "raw.test.crash.v1", output: "crm.crash.v1",
-            tuning: RuntimeTuning(batchSize: 500, maxInFlight: 50_000, commitIntervalMs: 600_000))
+            tuning: RuntimeTuning(batchSize: 500, maxInFlight: 50_000, commitIntervalMs: 600_000, commitEveryRecords: 10_000_000))
         let first = try TestKafka.runtime(spec, config: config, group: "g-crash")
         let firstRun = Task { try await first.run() }
         try await TestKafka.waitUntil("first instance produced everything") { first.stats.snapshot.produced >= count }

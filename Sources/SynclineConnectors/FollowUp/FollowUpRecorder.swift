@@ -18,10 +18,20 @@ public final class FollowUpRecorder: @unchecked Sendable {
         public var activityID: String?
     }
 
+    /// A lead or ticket output as produced, read on the recorder's thread.
+    public struct Output: Sendable {
+        public var topic: String
+        public var value: [UInt8]
+        public var eventID: String?
+        /// The record's source (or broker) time, used when the output carries no time of its own.
+        public var fallbackMs: Int64?
+        public var coordinates: String
+    }
+
     private let store: ActivityStore
     private let linker: CustomerLinker
     private let logger: Logger
-    private let queue = Mutex<[Pending]>([])
+    private let queue = Mutex<[Output]>([])
     private let dropped = Atomic<Int>(0)
     public let capacity: Int
 
@@ -42,9 +52,9 @@ public final class FollowUpRecorder: @unchecked Sendable {
     }
 
     /// Hands one lead or ticket over; over capacity the oldest waiting ones are dropped (and counted).
-    public func enqueue(_ pending: Pending) {
+    public func enqueue(_ output: Output) {
         let overflow = queue.withLock { items -> Int in
-            items.append(pending)
+            items.append(output)
             let excess = items.count - capacity
             if excess > 0 { items.removeFirst(excess) }
             return max(0, excess)
@@ -57,11 +67,12 @@ public final class FollowUpRecorder: @unchecked Sendable {
 
     /// Links and writes everything waiting now.
     public func flush() {
-        let batch = queue.withLock { items -> [Pending] in
+        let outputs = queue.withLock { items -> [Output] in
             defer { items.removeAll(keepingCapacity: true) }
             return items
         }
-        for item in batch {
+        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        for item in outputs.compactMap({ FollowUpStage.pending($0, nowMs: nowMs) }) {
             guard let customer = item.customerID ?? linker.link(item.identifiers)?.customerID else { continue }
             do {
                 try store.recordInterest(customerID: customer, kind: item.kind, reference: item.reference, atMs: item.atMs)

@@ -57,11 +57,14 @@ public final class ConnectorRuntime: @unchecked Sendable {
     // State below is confined to the runtime thread.
     private var producer: KafkaProducer?
     private var consumer: KafkaConsumer?
-    private var progress: [PartitionKey: PartitionProgress] = [:]
-    private var generations: [PartitionKey: Int] = [:]
-    private var inFlight: [UInt64: InFlightOutput] = [:]
+    /// Wakes the loop when records, delivery reports or commit results arrive (or on stop/pause).
+    private let wakeup: KafkaWakeup?
+    private var partitions = PartitionTable()
+    private var inFlight = InFlightTable()
+    /// Delivery reports taken while waiting for room in the producer queue, handled by the loop
+    /// (never recursively from inside a send).
+    private var deferredReports: [DeliveryReport] = []
     private var retryQueue: [InFlightOutput] = []
-    private var nextToken: UInt64 = 1
     private var gate: FlowGate
     /// Records taken from the consumer that must wait for a rate-limit token (bounded: their
     /// partitions are paused as soon as one is parked).
@@ -77,10 +80,11 @@ public final class ConnectorRuntime: @unchecked Sendable {
     /// Ids of timed outputs in flight, per emitter index.
     private var timedInFlight: [Set<String>] = []
     private var lastCommit = ContinuousClock.now
+    /// Records fully handled since the last commit was sent (commits go by time or by count).
+    private var handledSinceCommit = 0
     private var firstRecordAt: ContinuousClock.Instant?
     private var activity: ConnectorActivity
     private var lastLagSample = ContinuousClock.now
-    private var lastConsumed: [PartitionKey: (offset: Int64, timestampMs: Int64)] = [:]
     private let tracker: LatencyTracker
 
     public init(spec: ConnectorSpec, pipeline: RecordPipeline, options: Options, logger: Logger) {
@@ -94,6 +98,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
         self.tracker = LatencyTracker(sloMs: Int64(spec.sloSeconds * 1000), skewToleranceMs: options.skewToleranceMs)
         self.activity = ConnectorActivity(connector: spec.name, atMs: Self.nowMs())
         self.gate = FlowGate(spec: spec.resilience, nowNanos: Self.nanos())
+        self.wakeup = try? KafkaWakeup()
     }
 
     /// The sink's circuit breaker state right now.
@@ -112,8 +117,14 @@ public final class ConnectorRuntime: @unchecked Sendable {
     public var assignedPartitions: Int { assignedCount.load(ordering: .relaxed) }
 
     /// Pauses consumption (records wait in Kafka) until `resume()`; in-flight records still complete.
-    public func pause() { operatorPaused.store(true, ordering: .releasing) }
-    public func resume() { operatorPaused.store(false, ordering: .releasing) }
+    public func pause() {
+        operatorPaused.store(true, ordering: .releasing)
+        wakeup?.signal()
+    }
+    public func resume() {
+        operatorPaused.store(false, ordering: .releasing)
+        wakeup?.signal()
+    }
     public var isPausedByOperator: Bool { operatorPaused.load(ordering: .acquiring) }
     /// True while the consumer's partitions are actually paused (operator, back-pressure).
     public var isConsumptionPaused: Bool { partitionsPaused.load(ordering: .acquiring) }
@@ -134,11 +145,13 @@ public final class ConnectorRuntime: @unchecked Sendable {
     /// Graceful stop: take no new records, wait for in-flight ones, commit, leave the group.
     public func requestStop() {
         _ = stopMode.compareExchange(expected: StopMode.running.rawValue, desired: StopMode.graceful.rawValue, ordering: .acquiringAndReleasing)
+        wakeup?.signal()
     }
 
     /// Abrupt stop, as a crash would: no draining, no commit, the group is not told.
     public func crash() {
         stopMode.store(StopMode.crash.rawValue, ordering: .releasing)
+        wakeup?.signal()
     }
 
     /// Runs until stopped (or `exitAfter` is reached) on a dedicated thread; returns the summary.
@@ -157,9 +170,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
         running.store(true, ordering: .releasing)
         defer { running.store(false, ordering: .releasing) }
         let producerConfig = options.kafka.with(["message.timeout.ms": String(spec.resilience.deliveryTimeoutMs)])
-        let producer = try KafkaProducer(config: producerConfig, logger: logger) { [unowned self] report in
-            handleDelivery(report)
-        }
+        let producer = try KafkaProducer(config: producerConfig, logger: logger)
         self.producer = producer
         let consumer: KafkaConsumer
         do {
@@ -172,6 +183,10 @@ public final class ConnectorRuntime: @unchecked Sendable {
             throw error
         }
         self.consumer = consumer
+        if let wakeup {
+            producer.enableWakeup(wakeup)
+            consumer.enableWakeup(wakeup)
+        }
         logger.info("connector started", metadata: ["topics": "\(spec.inputTopics.joined(separator: ","))", "group": "\(options.groupID)"])
 
         while mode == .running {
@@ -184,34 +199,35 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 parked = []
                 process(waiting)
             }
-            let holding = currentHold != nil
+            // Back-pressure takes no records until acknowledgements make room (the wake-up comes with
+            // the delivery reports); anything that holds longer pauses the partitions instead.
+            let overloaded = currentHold == .backPressure
+            let holding = currentHold != nil && !overloaded
             var maxRecords = holding ? 1 : min(spec.tuning.batchSize, gate.breaker.remainingPermits ?? Int.max)
-            if !holding, let allowance = gate.connectorAllowance(nowNanos: now) {
-                if allowance.records == 0 && allowance.waitNanos < 500_000_000 {
-                    // Out of tokens for a moment: wait here (serving delivery reports), take nothing.
-                    if !waitingForTokens { activity.throttled["*", default: 0] += 1 }
-                    waitingForTokens = true
-                    producer.poll(timeoutMs: Int32(max(1, allowance.waitNanos / 1_000_000)))
-                    produceDueRetries()
-                    commitIfDue(force: false)
-                    publishActivity()
-                    continue
+            var records: [InputRecord] = []
+            var tokenWaitMs: Int32?
+            if overloaded {
+                maxRecords = Int.max
+            } else if !holding, let allowance = gate.connectorAllowance(nowNanos: now), allowance.records == 0, allowance.waitNanos < 500_000_000 {
+                // Out of tokens for a moment: take nothing, serve what arrives, wait for the refill.
+                if !waitingForTokens { activity.throttled["*", default: 0] += 1 }
+                waitingForTokens = true
+                tokenWaitMs = Int32(max(1, allowance.waitNanos / 1_000_000))
+            } else {
+                if !holding, let allowance = gate.connectorAllowance(nowNanos: now) {
+                    maxRecords = min(maxRecords, max(1, allowance.records))
+                    waitingForTokens = false
                 }
-                maxRecords = min(maxRecords, max(1, allowance.records))
-                waitingForTokens = false
-            }
-            let records = consumer.poll(maxRecords: max(1, maxRecords), timeoutMs: holding || !parked.isEmpty ? 10 : 100) { error in
-                logger.warning("consumer error \(error.name): \(error.message)")
-            }
-            if !records.isEmpty {
-                if firstRecordAt == nil { firstRecordAt = .now }
-                for record in records {
-                    lastConsumed[PartitionKey(topic: record.topic, partition: record.partition)] = (record.offset, record.timestampMs ?? Self.nowMs())
+                records = consumer.poll(maxRecords: max(1, maxRecords), timeoutMs: 0) { error in
+                    logger.warning("consumer error \(error.name): \(error.message)")
                 }
-                process(records)
+                if !records.isEmpty {
+                    if firstRecordAt == nil { firstRecordAt = .now }
+                    process(records)
+                }
             }
-            if holding { producer.poll(timeoutMs: 10) }
-            producer.poll(timeoutMs: 0)
+            let delivered = serveDeliveries(timeoutMs: 0)
+            serveCommitResults(consumer)
             produceDueRetries()
             tickEmitters()
             commitIfDue(force: false)
@@ -221,12 +237,17 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 commitIfDue(force: true)
                 if stats.committed.load(ordering: .relaxed) >= exitAfter { break }
             }
+            // Sleep only when the queues were left empty: librdkafka writes to the wake-up pipe when
+            // records, reports or commit results arrive on an empty queue, so nothing waits for a timeout.
+            let busy = records.count >= maxRecords || delivered > 0
+            if !busy { wakeup?.wait(timeoutMs: tokenWaitMs ?? idleWaitMs(holding: holding)) }
         }
 
         if mode == .crash {
             logger.warning("connector stopped abruptly (no drain, no commit)")
             consumer.abandon()
             producer.abandon()
+            inFlight.removeAll()
         } else {
             drain(timeout: options.drainTimeout)
             finalDrainDone = true
@@ -250,14 +271,30 @@ public final class ConnectorRuntime: @unchecked Sendable {
 
     private var mode: StopMode { StopMode(rawValue: stopMode.load(ordering: .acquiring)) ?? .running }
 
+    /// How long the loop may sleep with nothing to do: until the next timer (commit, retry, rate
+    /// limit, breaker, emitters) — short while something is held or waiting, else up to 50 ms.
+    private func idleWaitMs(holding: Bool) -> Int32 {
+        if holding || !parked.isEmpty || !retryQueue.isEmpty { return 5 }
+        let sinceCommit = ContinuousClock.now - lastCommit
+        let untilCommit = Duration.milliseconds(spec.tuning.commitIntervalMs) - sinceCommit
+        return Int32(max(1, min(50, untilCommit / .milliseconds(1))))
+    }
+
     /// Runs records through the pipeline in order; a record whose partition (or the connector) is
-    /// out of rate-limit tokens is parked, and so is every later record of that partition.
+    /// out of rate-limit tokens is parked, and so is every later record of that partition. Records
+    /// of partitions no longer assigned (librdkafka 2.0.2 can still return them right after a
+    /// revoke) are dropped uncommitted: their next owner reads them.
     private func process(_ records: [InputRecord]) {
         let consumeMs = Self.nowMs()
         let now = Self.nanos()
+        var consumedTopic: (name: String, count: Int) = ("", 0)
         for record in records {
-            let key = PartitionKey(topic: record.topic, partition: record.partition)
-            if gate.isBlocked(key, nowNanos: now) {
+            guard let slot = partitions.slot(topic: record.topic, partition: record.partition) else {
+                stats.revokedDropped.add(1, ordering: .relaxed)
+                logger.debug("dropped a record of a partition not assigned", metadata: ["offset": "\(record.coordinates)"])
+                continue
+            }
+            if gate.isBlocked(partitions[slot].key, nowNanos: now) {
                 parked.append(record)
                 continue
             }
@@ -268,17 +305,47 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 parked.append(record)
                 continue
             }
-            emit(record, result, consumeMs: consumeMs)
+            noteConsumed(record, slot: slot)
+            if record.topic != consumedTopic.name {
+                if consumedTopic.count > 0 { activity.consumed[consumedTopic.name, default: 0] += consumedTopic.count }
+                consumedTopic = (record.topic, 0)
+            }
+            consumedTopic.count += 1
+            emit(record, result, slot: slot, consumeMs: consumeMs)
         }
+        if consumedTopic.count > 0 { activity.consumed[consumedTopic.name, default: 0] += consumedTopic.count }
         if !parked.isEmpty, let consumer { applyPauses(consumer, nowNanos: now) }
     }
 
+    /// Position, lag bookkeeping and the check for input the broker deleted before we read it.
+    private func noteConsumed(_ record: InputRecord, slot: Int) {
+        partitions[slot].lastConsumed = (record.offset, record.timestampMs ?? Self.nowMs())
+        let expected = partitions[slot].gaps.expected
+        guard let expected, record.offset > expected else {
+            partitions[slot].gaps.expected = record.offset + 1
+            return
+        }
+        let logStart = consumer?.cachedWatermarks(topic: record.topic, partition: record.partition).low
+        guard let gap = partitions[slot].gaps.consumed(offset: record.offset, logStart: logStart) else { return }
+        let alert = InputExpiredAlert(
+            connector: spec.name, topic: record.topic, partition: record.partition, firstOffset: gap.lowerBound,
+            lastOffset: gap.upperBound, raisedAtMs: Self.nowMs())
+        stats.expired.add(Int(alert.count), ordering: .relaxed)
+        activity.expired[record.topic, default: 0] += Int(alert.count)
+        logger.error("input expired: the broker deleted records before they were read", metadata: [
+            "topic": "\(record.topic)", "partition": "\(record.partition)",
+            "offsets": "\(gap.lowerBound)-\(gap.upperBound)", "records": "\(alert.count)",
+        ])
+        let input = InputRecord(topic: "", partition: -1, offset: -1, key: nil, value: nil)
+        send(InFlightOutput(
+            slot: -1, generation: 0, seq: -1, input: input, output: alert.record, kind: .alert, primary: false, attempts: 1,
+            timing: RecordTiming(sourceMs: nil, sourceProblem: nil, consumeMs: alert.raisedAtMs, eventID: alert.alertID)))
+    }
+
     /// Turns one processed record into in-flight outputs (or its DLQ record) and sends them.
-    private func emit(_ record: InputRecord, _ result: Result<RecordContext, Rejection>, consumeMs: Int64) {
+    private func emit(_ record: InputRecord, _ result: Result<RecordContext, Rejection>, slot: Int, consumeMs: Int64) {
         stats.consumed.add(1, ordering: .relaxed)
-        activity.consumed[record.topic, default: 0] += 1
-        let key = PartitionKey(topic: record.topic, partition: record.partition)
-        let generation = generations[key, default: 0]
+        let generation = partitions[slot].generation
         var items: [InFlightOutput] = []
         switch result {
         case .success(let context):
@@ -291,25 +358,23 @@ public final class ConnectorRuntime: @unchecked Sendable {
             let timing = RecordTiming(
                 sourceMs: context.sourceTimeMs, sourceProblem: context.sourceTimeProblem, consumeMs: consumeMs,
                 eventID: context.eventID)
+            items.reserveCapacity(context.outputs.count)
             for (index, output) in context.outputs.enumerated() {
                 let stamped = stamper.stamp(output, context: context, route: route, consumeMs: consumeMs, nowMs: consumeMs)
                 items.append(InFlightOutput(
-                    partitionKey: key, generation: generation, seq: 0, input: record, output: stamped, kind: .output,
+                    slot: slot, generation: generation, seq: 0, input: record, output: stamped, kind: .output,
                     primary: index == 0, attempts: 1, timing: timing))
             }
         case .failure(let rejection):
             logger.debug("record rejected: \(rejection)", metadata: ["offset": "\(record.coordinates)"])
             let timing = RecordTiming(sourceMs: nil, sourceProblem: nil, consumeMs: consumeMs, eventID: nil)
             items.append(InFlightOutput(
-                partitionKey: key, generation: generation, seq: 0, input: record,
+                slot: slot, generation: generation, seq: 0, input: record,
                 output: deadLetter(record, rejection, attempts: 1, firstFailedAtMs: consumeMs), kind: .deadLetter,
                 primary: false, attempts: 1, firstFailedAtMs: consumeMs, timing: timing, rejection: rejection))
         }
-        let seq = progress[key, default: PartitionProgress()].begin(offset: record.offset, outputs: items.count)
-        if items.isEmpty {
-            let done = progress[key]?.advance() ?? 0
-            stats.handled.add(done, ordering: .relaxed)
-        }
+        let seq = partitions[slot].progress.begin(offset: record.offset, outputs: items.count)
+        if items.isEmpty { completed(partitions[slot].progress.advance()) }
         for var item in items {
             item.seq = seq
             send(item)
@@ -322,7 +387,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
             dlqTopic: spec.dlqTopic, attempts: attempts, firstFailedAtMs: firstFailedAtMs)
     }
 
-    /// Enqueues one output; waits (serving delivery reports) while librdkafka's queue is full. While
+    /// Enqueues one output. While librdkafka's queue is full it waits for delivery reports, which
+    /// are kept for the loop to handle (handling them here could send again, and recurse). While
     /// the sink's breaker is open (or half-open with no probe left) the output waits in the retry
     /// queue instead — counted as outstanding, so consumption stays paused; nothing is dropped.
     private func send(_ item: InFlightOutput, breakerChecked: Bool = false) {
@@ -336,27 +402,48 @@ public final class ConnectorRuntime: @unchecked Sendable {
         }
         var item = item
         item.sentAtNanos = Self.nanos()
-        let token = nextToken
-        nextToken += 1
-        inFlight[token] = item
+        let output = item.output
+        let token = inFlight.insert(item)
         stats.inFlight.add(1, ordering: .relaxed)
         while true {
             do throws(KafkaError) {
-                try producer.produce(item.output, token: token)
+                try producer.produce(output, token: token)
                 return
             } catch where error.name == "_QUEUE_FULL" {
-                producer.poll(timeoutMs: 10)
+                producer.serveDeliveries(timeoutMs: 10) { deferredReports.append($0) }
                 if mode == .crash { return }
             } catch {
                 // Refused before it left (unknown topic name, invalid argument …): same path as a failed delivery.
-                handleDelivery(DeliveryReport(token: token, topic: item.output.topic, partition: -1, offset: -1, error: error))
+                deferredReports.append(DeliveryReport(token: token, topic: output.topic, partition: -1, offset: -1, error: error))
                 return
             }
         }
     }
 
+    /// Handles delivery reports: those kept while a send waited, then what the producer has now.
+    /// Returns how many were handled.
+    @discardableResult
+    private func serveDeliveries(timeoutMs: Int32) -> Int {
+        var handled = handleDeferredReports()
+        if let producer {
+            handled += producer.serveDeliveries(timeoutMs: timeoutMs) { handleDelivery($0) }
+        }
+        return handled + handleDeferredReports()
+    }
+
+    private func handleDeferredReports() -> Int {
+        var handled = 0
+        while !deferredReports.isEmpty {
+            let reports = deferredReports
+            deferredReports = []
+            for report in reports { handleDelivery(report) }
+            handled += reports.count
+        }
+        return handled
+    }
+
     private func handleDelivery(_ report: DeliveryReport) {
-        guard var item = inFlight.removeValue(forKey: report.token) else { return }
+        guard var item = inFlight.remove(token: report.token) else { return }
         stats.inFlight.subtract(1, ordering: .relaxed)
         let now = Self.nanos()
         let duration = now > item.sentAtNanos ? now - item.sentAtNanos : 0
@@ -371,33 +458,41 @@ public final class ConnectorRuntime: @unchecked Sendable {
             noteBreaker(change)
         }
         let nowMs = Self.nowMs()
-        if error.isPermanentForRecord && item.kind == .output {
-            logger.warning("brokers refused an output for good; sending the input to the DLQ", metadata: [
-                "error": "\(error.name)", "offset": "\(item.input.coordinates)", "topic": "\(item.output.topic)",
-            ])
-            let rejection = Rejection(
-                stage: .produce, code: ErrorCode.produceRejected.rawValue, field: nil,
-                message: "the brokers refused the output for \(item.output.topic): \(error.name) \(error.message)")
-            item.output = deadLetter(item.input, rejection, attempts: item.attempts, firstFailedAtMs: item.firstFailedAtMs ?? nowMs)
-            item.kind = .deadLetter
-            item.primary = false
-            item.rejection = rejection
-            item.attempts = 1
-            send(item)
-            return
-        }
-        if error.isPermanentForRecord && item.kind == .deadLetter
-            && item.output.headers.last(named: HeaderNames.valueDropped) == nil {
-            // The brokers will not take the original bytes even in the DLQ (bigger than the DLQ
-            // topic allows): keep the record's place and reason, say so, and drop only the value.
-            logger.error("the DLQ refused a rejected record's bytes; writing its DLQ entry without the value", metadata: [
-                "error": "\(error.name)", "offset": "\(item.input.coordinates)", "bytes": "\(item.input.value?.count ?? 0)",
-            ])
-            item.output.value = nil
-            item.output.headers.append(RecordHeader(
-                HeaderNames.valueDropped, "\(item.input.value?.count ?? 0) bytes refused by the DLQ topic: \(error.name)"))
-            send(item)
-            return
+        if error.isPermanentForRecord {
+            switch item.kind {
+            case .output:
+                logger.warning("brokers refused an output for good; sending the input to the DLQ", metadata: [
+                    "error": "\(error.name)", "offset": "\(item.input.coordinates)", "topic": "\(item.output.topic)",
+                ])
+                let rejection = Rejection(
+                    stage: .produce, code: ErrorCode.produceRejected.rawValue, field: nil,
+                    message: "the brokers refused the output for \(item.output.topic): \(error.name) \(error.message)")
+                item.output = deadLetter(item.input, rejection, attempts: item.attempts, firstFailedAtMs: item.firstFailedAtMs ?? nowMs)
+                item.kind = .deadLetter
+                item.primary = false
+                item.rejection = rejection
+                item.attempts = 1
+                send(item)
+                return
+            case .deadLetter where item.output.headers.last(named: HeaderNames.valueDropped) == nil:
+                // The brokers will not take the original bytes even in the DLQ (bigger than the DLQ
+                // topic allows): keep the record's place and reason, say so, and drop only the value.
+                logger.error("the DLQ refused a rejected record's bytes; writing its DLQ entry without the value", metadata: [
+                    "error": "\(error.name)", "offset": "\(item.input.coordinates)", "bytes": "\(item.input.value?.count ?? 0)",
+                ])
+                item.output.value = nil
+                item.output.headers.append(RecordHeader(
+                    HeaderNames.valueDropped, "\(item.input.value?.count ?? 0) bytes refused by the DLQ topic: \(error.name)"))
+                send(item)
+                return
+            case .latencyObservation, .timed, .alert:
+                // No DLQ for the hub's own records: retrying cannot help and would hold the partition
+                // (and then the connector) forever. Count it, say so loudly, move on.
+                dropped(item, error: error)
+                return
+            case .deadLetter:
+                break
+            }
         }
         // Transient (or a DLQ write that failed): retry with back-off; never dropped, never committed past.
         item.attempts += 1
@@ -410,6 +505,27 @@ public final class ConnectorRuntime: @unchecked Sendable {
         ])
         retryQueue.append(item)
         stats.inFlight.add(1, ordering: .relaxed)
+    }
+
+    /// A hub-made record (latency observation, timed output, alert) the brokers refused for good.
+    private func dropped(_ item: InFlightOutput, error: KafkaError) {
+        let kind: String
+        switch item.kind {
+        case .latencyObservation: kind = "latency_observation"
+        case .timed: kind = "timed_output"
+        case .alert: kind = "alert"
+        case .output, .deadLetter: kind = "output"
+        }
+        activity.dropped[kind, default: 0] += 1
+        logger.error("the brokers refused a \(kind) for good; it is dropped and counted", metadata: [
+            "error": "\(error.name)", "topic": "\(item.output.topic)", "event": "\(item.timing.eventID ?? "-")",
+        ])
+        if case .timed(let id) = item.kind, item.generation < options.emitters.count {
+            timedInFlight[item.generation].remove(id)
+            options.emitters[item.generation].delivered(ids: [id])
+            return
+        }
+        if item.kind == .latencyObservation { acknowledge(item) }
     }
 
     /// An output was acknowledged: count it, time it, and move the partition's progress on.
@@ -427,6 +543,9 @@ public final class ConnectorRuntime: @unchecked Sendable {
             }
         case .latencyObservation:
             break
+        case .alert:
+            activity.produced[report.topic, default: 0] += 1
+            return
         case .timed(let id):
             stats.produced.add(1, ordering: .relaxed)
             activity.produced[report.topic, default: 0] += 1
@@ -461,8 +580,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 observation: observation, mappingVersion: spec.mappingVersion)
             activity.delayed.append(delayed)
             // The observation is one more output of this input: the offset waits for it too.
-            guard generations[item.partitionKey, default: 0] == item.generation else { return }
-            progress[item.partitionKey]?.expect(seq: item.seq, more: 1)
+            guard partitions.live(item.slot, generation: item.generation) else { return }
+            partitions[item.slot].progress.expect(seq: item.seq, more: 1)
             var observationItem = item
             observationItem.kind = .latencyObservation
             observationItem.primary = false
@@ -485,7 +604,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 timedInFlight[index].insert(output.id)
                 let input = InputRecord(topic: "", partition: -1, offset: -1, key: nil, value: nil)
                 send(InFlightOutput(
-                    partitionKey: PartitionKey(topic: "", partition: -1), generation: index, seq: -1, input: input,
+                    slot: -1, generation: index, seq: -1, input: input,
                     output: output.record, kind: .timed(id: output.id), primary: false, attempts: 1,
                     timing: RecordTiming(sourceMs: nil, sourceProblem: nil, consumeMs: nowMs, eventID: output.id)))
             }
@@ -528,28 +647,41 @@ public final class ConnectorRuntime: @unchecked Sendable {
     }
 
     private func acknowledge(_ item: InFlightOutput) {
-        guard generations[item.partitionKey, default: 0] == item.generation else { return }
-        let done = progress[item.partitionKey]?.acknowledge(seq: item.seq) ?? 0
-        if done > 0 { stats.handled.add(done, ordering: .relaxed) }
+        guard partitions.live(item.slot, generation: item.generation) else { return }
+        completed(partitions[item.slot].progress.acknowledge(seq: item.seq))
+    }
+
+    private func completed(_ records: Int) {
+        guard records > 0 else { return }
+        stats.handled.add(records, ordering: .relaxed)
+        handledSinceCommit += records
     }
 
     /// Pauses every partition while something holds the whole connector (operator, back-pressure,
     /// breaker, connector rate limit), and otherwise just the partitions whose rate-limit key is out
     /// of tokens — so records wait in Kafka, not in memory.
     private func applyPauses(_ consumer: KafkaConsumer, nowNanos: UInt64) {
+        let outstanding = inFlight.count + retryQueue.count
+        let overBytes = inFlight.bytes > spec.tuning.maxInFlightBytes
         let hold = gate.hold(
-            operatorPaused: operatorPaused.load(ordering: .acquiring), outstanding: inFlight.count + retryQueue.count,
+            operatorPaused: operatorPaused.load(ordering: .acquiring), outstanding: overBytes ? Int.max : outstanding,
             maxInFlight: spec.tuning.maxInFlight, nowNanos: nowNanos)
         if hold != currentHold {
             if let hold {
-                logger.info("pausing consumption: \(hold.rawValue)", metadata: ["outstanding": "\(inFlight.count + retryQueue.count)"])
+                logger.info("pausing consumption: \(hold.rawValue)", metadata: ["outstanding": "\(outstanding)", "bytes": "\(inFlight.bytes)"])
             } else if let previous = currentHold {
                 logger.info("resuming consumption (was: \(previous.rawValue))")
             }
             currentHold = hold
         }
+        let blocked = gate.blockedPartitions
+        let pauseAll = hold != nil && hold != .backPressure
+        guard pauseAll || !blocked.isEmpty || !pausedSet.isEmpty else {
+            partitionsPaused.store(false, ordering: .releasing)
+            return
+        }
         let all = Set(assigned.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
-        let desired = hold != nil ? all : Set(gate.blockedPartitions.keys).intersection(all)
+        let desired = pauseAll ? all : Set(blocked.keys).intersection(all)
         let toPause = desired.subtracting(pausedSet)
         let toResume = pausedSet.subtracting(desired)
         do {
@@ -580,50 +712,86 @@ public final class ConnectorRuntime: @unchecked Sendable {
         let now = Self.nowMs()
         var total = 0
         var maxMillis = 0
-        for partition in consumer.assignment {
-            let key = PartitionKey(topic: partition.topic, partition: partition.partition)
-            guard let high = consumer.cachedHighWatermark(topic: partition.topic, partition: partition.partition) else { continue }
-            let last = lastConsumed[key]
-            let position = last.map { $0.offset + 1 } ?? progress[key]?.lastCommitted ?? high
+        for slot in partitions.assignedSlots {
+            let state = partitions[slot]
+            guard let high = consumer.cachedHighWatermark(topic: state.key.topic, partition: state.key.partition) else { continue }
+            let last = state.lastConsumed
+            let position = last.map { $0.offset + 1 } ?? state.progress.lastCommitted ?? high
             let records = max(0, high - position)
             let millis = records > 0 ? max(0, now - (last?.timestampMs ?? now)) : 0
             total += Int(records)
             maxMillis = max(maxMillis, Int(millis))
-            activity.lag.append(PartitionLag(topic: partition.topic, partition: partition.partition, records: records, seconds: Double(millis) / 1000))
+            activity.lag.append(PartitionLag(
+                topic: state.key.topic, partition: state.key.partition, records: records, seconds: Double(millis) / 1000))
         }
         stats.lagRecords.store(total, ordering: .relaxed)
         stats.lagMillis.store(maxMillis, ordering: .relaxed)
     }
 
+    // MARK: - Commits: sent asynchronously, counted only when the group coordinator confirms them
+
+    /// Sends the committable offsets when the interval passed or enough records were handled;
+    /// `force` sends now and waits (bounded) for the coordinator's answer.
     private func commitIfDue(force: Bool) {
         guard let consumer else { return }
-        guard force || ContinuousClock.now - lastCommit >= .milliseconds(spec.tuning.commitIntervalMs) else { return }
+        let due = force || handledSinceCommit >= spec.tuning.commitEveryRecords
+            || ContinuousClock.now - lastCommit >= .milliseconds(spec.tuning.commitIntervalMs)
+        guard due else { return }
         lastCommit = ContinuousClock.now
         var offsets: [TopicPartition] = []
-        for (key, state) in progress {
-            guard let offset = state.offsetToCommit else { continue }
-            offsets.append(TopicPartition(topic: key.topic, partition: key.partition, offset: offset))
+        var slots: [Int] = []
+        for slot in partitions.assignedSlots {
+            guard let offset = partitions[slot].progress.offsetToCommit else { continue }
+            offsets.append(TopicPartition(topic: partitions[slot].key.topic, partition: partitions[slot].key.partition, offset: offset))
+            slots.append(slot)
         }
-        guard !offsets.isEmpty else { return }
-        do {
-            try consumer.commit(offsets, synchronous: force)
-            for offset in offsets {
-                let key = PartitionKey(topic: offset.topic, partition: offset.partition)
-                let newlyCommitted = offset.offset.map { progress[key]?.markCommitted($0) ?? 0 } ?? 0
-                stats.committed.add(newlyCommitted, ordering: .relaxed)
-                activity.committed += newlyCommitted
+        if !offsets.isEmpty {
+            do {
+                try consumer.commitAsync(offsets)
+                for (slot, offset) in zip(slots, offsets) { partitions[slot].progress.commitSent(offset.offset ?? 0) }
+                handledSinceCommit = 0
+            } catch {
+                stats.commitFailures.add(1, ordering: .relaxed)
+                activity.commitFailures += 1
+                logger.warning("commit could not be sent (the next commit covers these offsets): \(error)")
             }
-        } catch {
-            logger.warning("commit failed (the next commit covers these offsets): \(error)")
+        }
+        guard force else { return }
+        // Wait for the answers: only confirmed offsets count, and a stop or revoke must know.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while partitions.assignedSlots.contains(where: { partitions[$0].progress.commitsPending }) && ContinuousClock.now < deadline
+            && mode != .crash {
+            serveCommitResults(consumer, timeoutMs: 100)
+            serveDeliveries(timeoutMs: 0)
+        }
+    }
+
+    /// Applies the coordinator's answers: confirmed offsets count as committed, refused ones are
+    /// counted and sent again by the next commit. Answers for partitions no longer assigned are ignored.
+    private func serveCommitResults(_ consumer: KafkaConsumer, timeoutMs: Int32 = 0) {
+        for outcome in consumer.commitResults(timeoutMs: timeoutMs) {
+            guard let offset = outcome.partition.offset,
+                  let slot = partitions.slot(topic: outcome.partition.topic, partition: outcome.partition.partition) else { continue }
+            if let error = outcome.error {
+                partitions[slot].progress.commitFailed(offset)
+                stats.commitFailures.add(1, ordering: .relaxed)
+                activity.commitFailures += 1
+                logger.warning("the group coordinator refused a commit; it will be sent again", metadata: [
+                    "partition": "\(outcome.partition)", "error": "\(error.name)",
+                ])
+            } else {
+                let newly = partitions[slot].progress.commitConfirmed(offset)
+                stats.committed.add(newly, ordering: .relaxed)
+                activity.committed += newly
+            }
         }
     }
 
     /// Waits for in-flight outputs (and due retries) until none remain or the timeout passes.
     private func drain(timeout: Duration) {
-        guard let producer else { return }
         let deadline = ContinuousClock.now + timeout
-        while (!inFlight.isEmpty || !retryQueue.isEmpty) && ContinuousClock.now < deadline && mode != .crash {
-            producer.poll(timeoutMs: 20)
+        while (!inFlight.isEmpty || !retryQueue.isEmpty || !deferredReports.isEmpty) && ContinuousClock.now < deadline && mode != .crash {
+            serveDeliveries(timeoutMs: 20)
             produceDueRetries()
         }
         if !inFlight.isEmpty || !retryQueue.isEmpty {
@@ -633,35 +801,41 @@ public final class ConnectorRuntime: @unchecked Sendable {
 
     private func handleRebalance(_ event: RebalanceEvent) -> AssignmentDecision {
         switch event {
-        case .assigned(let partitions):
-            assignedCount.store(partitions.count, ordering: .relaxed)
-            assigned = partitions
+        case .assigned(let assignment):
+            assignedCount.store(assignment.count, ordering: .relaxed)
+            assigned = assignment
+            // The group's committed offsets tell where reading resumes, so input the broker deleted
+            // in between is noticed (input_expired) rather than silently skipped.
+            let committed = (try? consumer?.committed(assignment)) ?? []
+            for partition in assignment {
+                let key = PartitionKey(topic: partition.topic, partition: partition.partition)
+                let offset = committed.first { $0.topic == partition.topic && $0.partition == partition.partition }?.offset
+                partitions.assign(key, committed: offset)
+            }
             // New partitions start paused when the connector is held, so not one record slips through.
-            let paused = gate.hold(
+            let hold = gate.hold(
                 operatorPaused: operatorPaused.load(ordering: .acquiring), outstanding: inFlight.count + retryQueue.count,
-                maxInFlight: spec.tuning.maxInFlight, nowNanos: Self.nanos()) != nil
-            pausedSet = paused ? Set(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) }) : []
+                maxInFlight: spec.tuning.maxInFlight, nowNanos: Self.nanos())
+            let paused = hold != nil && hold != .backPressure
+            pausedSet = paused ? Set(assignment.map { PartitionKey(topic: $0.topic, partition: $0.partition) }) : []
             logger.info("partitions assigned", metadata: [
-                "partitions": "\(partitions.map(\.description).joined(separator: ","))", "paused": "\(paused)",
+                "partitions": "\(assignment.map(\.description).joined(separator: ","))", "paused": "\(paused)",
             ])
             partitionsPaused.store(paused, ordering: .releasing)
             return paused ? .assignPaused : .consume
-        case .revoked(let partitions):
-            logger.info("partitions revoked; draining and committing", metadata: ["partitions": "\(partitions.count)"])
+        case .revoked(let revokedPartitions):
+            logger.info("partitions revoked; draining and committing", metadata: ["partitions": "\(revokedPartitions.count)"])
             if mode != .crash {
                 // On the way out the loop has drained already; a second wait would double the stop time.
                 if !finalDrainDone { drain(timeout: options.drainTimeout) }
                 commitIfDue(force: true)
             }
-            let revoked = Set(partitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
+            let revoked = Set(revokedPartitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
             // Parked records of revoked partitions are uncommitted: the next owner gets them again.
             parked.removeAll { revoked.contains(PartitionKey(topic: $0.topic, partition: $0.partition)) }
-            for partition in partitions {
-                let key = PartitionKey(topic: partition.topic, partition: partition.partition)
-                progress[key] = nil
-                lastConsumed[key] = nil
+            for key in revoked {
+                partitions.revoke(key)
                 gate.forget(key)
-                generations[key, default: 0] += 1
             }
             assignedCount.store(0, ordering: .relaxed)
             assigned = []

@@ -13,8 +13,14 @@ public final class ConnectorStats: Sendable {
     let deadLettered = Atomic<Int>(0)
     /// Delivery attempts retried after a transient failure.
     let retries = Atomic<Int>(0)
-    /// Input records covered by committed offsets.
+    /// Input records covered by offsets the group coordinator confirmed.
     let committed = Atomic<Int>(0)
+    /// Offset commits the coordinator refused (each is sent again).
+    let commitFailures = Atomic<Int>(0)
+    /// Input records the broker deleted before they were read (`input_expired`).
+    let expired = Atomic<Int>(0)
+    /// Records of revoked partitions that a poll still returned, dropped uncommitted.
+    let revokedDropped = Atomic<Int>(0)
     /// Outputs awaiting acknowledgement right now.
     let inFlight = Atomic<Int>(0)
     /// Consumer lag summed over assigned partitions, and the largest lag age in milliseconds.
@@ -39,7 +45,8 @@ public final class ConnectorStats: Sendable {
             produced: produced.load(ordering: .relaxed), deadLettered: deadLettered.load(ordering: .relaxed),
             retries: retries.load(ordering: .relaxed), committed: committed.load(ordering: .relaxed),
             inFlight: inFlight.load(ordering: .relaxed), lagRecords: lagRecords.load(ordering: .relaxed),
-            lagMillis: lagMillis.load(ordering: .relaxed))
+            lagMillis: lagMillis.load(ordering: .relaxed), commitFailures: commitFailures.load(ordering: .relaxed),
+            expired: expired.load(ordering: .relaxed), revokedDropped: revokedDropped.load(ordering: .relaxed))
     }
 
     /// A copy of the counters at one moment.
@@ -53,5 +60,8 @@ public final class ConnectorStats: Sendable {
         public var inFlight: Int
         public var lagRecords: Int
         public var lagMillis: Int
+        public var commitFailures: Int
+        public var expired: Int
+        public var revokedDropped: Int
     }
 }

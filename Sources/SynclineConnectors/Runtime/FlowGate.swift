@@ -37,7 +37,7 @@ struct FlowGate {
     /// Whether records of this partition must wait (its key bucket or the connector bucket is empty).
     func isBlocked(_ partition: PartitionKey, nowNanos: UInt64) -> Bool {
         if connectorBlockedUntil > nowNanos { return true }
-        if let until = blockedPartitions[partition], until > nowNanos { return true }
+        if !blockedPartitions.isEmpty, let until = blockedPartitions[partition], until > nowNanos { return true }
         return false
     }
 

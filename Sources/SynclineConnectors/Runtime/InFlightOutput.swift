@@ -7,9 +7,12 @@ struct InFlightOutput {
         case output, deadLetter, latencyObservation
         /// Emitted by a `TimedEmitter` (index in `generation`), not tied to an input offset.
         case timed(id: String)
+        /// Raised by the runtime itself (e.g. `input_expired`), not tied to an input offset.
+        case alert
     }
 
-    var partitionKey: PartitionKey
+    /// The input partition's slot in the runtime's `PartitionTable` (-1: not tied to an input).
+    var slot: Int
     var generation: Int
     var seq: Int
     var input: InputRecord

@@ -1,5 +1,6 @@
 /// Tracks, for one input partition, which consumed records are fully handled (every output
-/// acknowledged) so that only a contiguous, fully-acknowledged prefix is ever committed.
+/// acknowledged) so that only a contiguous, fully-acknowledged prefix is ever committed — and
+/// which commits the group coordinator confirmed, since only those count as committed.
 struct PartitionProgress {
     private var offsets: [Int64] = []
     private var remaining: [Int] = []
@@ -7,11 +8,13 @@ struct PartitionProgress {
     private var baseSeq = 0
     /// The next offset to commit: one past the last record of the fully-handled prefix.
     private(set) var committable: Int64?
-    /// What was last committed (or sent for commit).
+    /// The last offset the coordinator confirmed.
     private(set) var lastCommitted: Int64?
-    /// Records fully handled so far, and how many of them a commit covers.
+    /// Commits sent and not yet answered: the offset and how many records it covers in all.
+    private var pendingCommits: [(offset: Int64, completed: Int)] = []
+    /// Records fully handled so far, and how many of them confirmed commits cover.
     private(set) var completedTotal = 0
-    private var committedTotal = 0
+    private(set) var committedTotal = 0
 
     /// Registers a consumed record with the number of outputs it awaits; returns its sequence number.
     mutating func begin(offset: Int64, outputs: Int) -> Int {
@@ -54,21 +57,41 @@ struct PartitionProgress {
         return completed
     }
 
-    /// Notes a commit of `offset` (a value `offsetToCommit` returned); returns how many more records it covers.
-    mutating func markCommitted(_ offset: Int64) -> Int {
-        guard offset == committable else { return 0 }
-        lastCommitted = offset
-        defer { committedTotal = completedTotal }
-        return completedTotal - committedTotal
-    }
-
-    /// Records consumed but not yet fully handled.
-    var pending: Int { remaining.count - head }
-
-    /// The offset to commit now, if it moved since the last commit.
+    /// The offset to commit now: the committable offset, if neither confirmed nor already sent.
     var offsetToCommit: Int64? {
         guard let committable else { return nil }
         if let lastCommitted, lastCommitted >= committable { return nil }
+        if let sent = pendingCommits.last?.offset, sent >= committable { return nil }
         return committable
     }
+
+    /// Handled records that no confirmed commit covers yet.
+    var uncommitted: Int { completedTotal - committedTotal }
+
+    /// Notes that a commit of `offset` (a value `offsetToCommit` returned) was sent.
+    mutating func commitSent(_ offset: Int64) {
+        pendingCommits.append((offset, completedTotal))
+    }
+
+    /// The coordinator confirmed `offset`; returns how many more records are now committed.
+    mutating func commitConfirmed(_ offset: Int64) -> Int {
+        guard let index = pendingCommits.lastIndex(where: { $0.offset == offset }) else { return 0 }
+        let covered = pendingCommits[index].completed
+        pendingCommits.removeFirst(index + 1)
+        guard lastCommitted.map({ offset > $0 }) ?? true, covered > committedTotal else { return 0 }
+        lastCommitted = offset
+        defer { committedTotal = covered }
+        return covered - committedTotal
+    }
+
+    /// The coordinator refused `offset`: forget the attempt so the next commit sends it again.
+    mutating func commitFailed(_ offset: Int64) {
+        pendingCommits.removeAll { $0.offset == offset }
+    }
+
+    /// Commits sent and not answered yet.
+    var commitsPending: Bool { !pendingCommits.isEmpty }
+
+    /// Records consumed but not yet fully handled.
+    var pending: Int { remaining.count - head }
 }

@@ -37,6 +37,13 @@ public struct ConnectorActivity: Sendable {
     public var fieldEmpty: [String: Int] = [:]
     /// Consumer lag per assigned partition, when it was sampled this turn.
     public var lag: [PartitionLag] = []
+    /// Input records the broker deleted before they were read (`input_expired`), by input topic.
+    public var expired: [String: Int] = [:]
+    /// Offset commits the group coordinator refused (they are sent again).
+    public var commitFailures = 0
+    /// Outputs the brokers refused for good that have no DLQ to go to (latency observations,
+    /// timed outputs, alerts), by kind: counted and logged, not retried forever.
+    public var dropped: [String: Int] = [:]
 
     public init(connector: String, atMs: Int64) {
         self.connector = connector
@@ -46,5 +53,6 @@ public struct ConnectorActivity: Sendable {
     public var isEmpty: Bool {
         consumed.isEmpty && produced.isEmpty && rejected.isEmpty && observations.isEmpty && skewed == 0
             && unknownSource.isEmpty && retries == 0 && committed == 0 && lag.isEmpty && fieldSeen.isEmpty && throttled.isEmpty && breakerTransitions.isEmpty
+            && expired.isEmpty && commitFailures == 0 && dropped.isEmpty
     }
 }

@@ -108,15 +108,25 @@ public struct RouteSpec: Sendable {
 /// How the runtime batches, bounds and commits; defaults suit the embedded cluster and production.
 public struct RuntimeTuning: Sendable, Equatable {
     /// Records taken from the consumer in one poll.
-    public var batchSize: Int = 2_000
-    /// Outputs awaiting broker acknowledgement before the runtime stops taking new records.
-    public var maxInFlight: Int = 10_000
-    /// How often acknowledged offsets are committed.
-    public var commitIntervalMs: Int = 500
+    public var batchSize: Int = 1_000
+    /// Outputs awaiting broker acknowledgement before the runtime stops taking new records. With
+    /// the commit cadence it bounds what a crash re-delivers (see the README's guarantees).
+    public var maxInFlight: Int = 2_000
+    /// Key and value bytes awaiting acknowledgement before the runtime stops taking new records.
+    public var maxInFlightBytes: Int = 8 << 20
+    /// Acknowledged offsets are committed at least this often …
+    public var commitIntervalMs: Int = 100
+    /// … and as soon as this many records are fully handled since the last commit.
+    public var commitEveryRecords: Int = 1_000
 
-    public init(batchSize: Int = 2_000, maxInFlight: Int = 10_000, commitIntervalMs: Int = 500) {
+    public init(
+        batchSize: Int = 1_000, maxInFlight: Int = 2_000, commitIntervalMs: Int = 100, commitEveryRecords: Int = 1_000,
+        maxInFlightBytes: Int = 8 << 20
+    ) {
         self.batchSize = batchSize
         self.maxInFlight = maxInFlight
         self.commitIntervalMs = commitIntervalMs
+        self.commitEveryRecords = commitEveryRecords
+        self.maxInFlightBytes = maxInFlightBytes
     }
 }

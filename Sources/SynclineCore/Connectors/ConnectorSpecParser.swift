@@ -18,7 +18,9 @@ public enum ConnectorSpecParser {
         "to", "from", "const", "expr", "type", "required", "default", "max_length", "scale", "region", "timezone", "map", "trim",
         "each", "item_checks", "on_error", "map_only",
     ]
-    static let tuningKeys: Set<String> = ["batch_size", "max_in_flight", "commit_interval_ms"]
+    static let tuningKeys: Set<String> = [
+        "batch_size", "max_in_flight", "max_in_flight_bytes", "commit_interval_ms", "commit_every_records",
+    ]
 
     public static func load(file: URL) throws(ConfigProblems) -> ConnectorSpec {
         let text: String
@@ -148,6 +150,8 @@ public enum ConnectorSpecParser {
             if let value = node["batch_size"]?.int(&problems) { tuning.batchSize = max(1, value) }
             if let value = node["max_in_flight"]?.int(&problems) { tuning.maxInFlight = max(1, value) }
             if let value = node["commit_interval_ms"]?.int(&problems) { tuning.commitIntervalMs = max(1, value) }
+            if let value = node["commit_every_records"]?.int(&problems) { tuning.commitEveryRecords = max(1, value) }
+            if let value = node["max_in_flight_bytes"]?.int(&problems) { tuning.maxInFlightBytes = max(1 << 16, value) }
         }
         let resilience = ResilienceSpecParser.parse(root, &problems)
         let ingress = root["ingress"].flatMap { IngressSpec.parse($0, inputTopics: inputTopics, &problems) }

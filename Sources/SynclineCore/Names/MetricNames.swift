@@ -10,7 +10,15 @@ public enum MetricNames {
     public static let dlqRecords = "syncline_dlq_records_total"
     /// labels: connector
     public static let deliveryRetries = "syncline_delivery_retries_total"
+    /// Input records covered by offsets the group coordinator confirmed.
     public static let committedRecords = "syncline_committed_records_total"
+    /// Offset commits the group coordinator refused (sent again).
+    public static let commitFailures = "syncline_commit_failures_total"
+    /// labels: connector, topic — input the broker deleted before the hub read it (`input_expired`).
+    public static let inputExpired = "syncline_input_expired_records_total"
+    /// labels: connector, kind — hub-made records (latency observations, timed outputs, alerts) the
+    /// brokers refused for good: counted and logged instead of retried forever.
+    public static let outputsDropped = "syncline_outputs_dropped_total"
     public static let inFlightRecords = "syncline_in_flight_records"
     public static let assignedPartitions = "syncline_assigned_partitions"
 
@@ -64,7 +72,10 @@ public enum MetricNames {
         recordsRejected: "Input records rejected to the DLQ, by connector, stage and error code.",
         dlqRecords: "DLQ records acknowledged, by connector and DLQ topic.",
         deliveryRetries: "Deliveries retried after a transient failure.",
-        committedRecords: "Input records covered by committed offsets.",
+        committedRecords: "Input records covered by offsets the group coordinator confirmed.",
+        commitFailures: "Offset commits the group coordinator refused (each is sent again).",
+        inputExpired: "Input records the broker deleted before the hub read them (input_expired), by connector and topic.",
+        outputsDropped: "Hub-made records (latency observations, timed outputs, alerts) the brokers refused for good, by kind.",
         inFlightRecords: "Outputs awaiting broker acknowledgement.",
         assignedPartitions: "Input partitions assigned to this hub instance.",
         endToEndDelay: "Acknowledgement time minus upstream source time, seconds.",
@@ -89,7 +100,7 @@ public enum MetricNames {
     /// Every metric name above.
     public static let all: [String] = [
         recordsConsumed, recordsProduced, recordsRejected, dlqRecords, deliveryRetries, committedRecords,
-        inFlightRecords, assignedPartitions, endToEndDelay, upstreamDelay, queueDelay, processingDelay,
+        commitFailures, inputExpired, outputsDropped, inFlightRecords, assignedPartitions, endToEndDelay, upstreamDelay, queueDelay, processingDelay,
         recordsDelayed, clockSkew, sourceTimeUnknown, breakerState, breakerTransitions, rateLimitThrottled,
         consumerLagRecords, consumerLagSeconds, ledgerWriteErrors, fieldEmpty, fieldSeen, ingressRequests, ingressRejected,
     ]

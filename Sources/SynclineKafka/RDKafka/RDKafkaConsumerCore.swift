@@ -5,6 +5,8 @@ import SynclineCore
 final class RDKafkaConsumerCore: @unchecked Sendable {
     let handle: RDKafkaHandle
     private let queue: OpaquePointer
+    /// Where the results of `commitAsync` arrive, as offset-commit events.
+    private let commitQueue: OpaquePointer
     private var batch: [UnsafeMutablePointer<rd_kafka_message_t>?]
 
     init(handle: RDKafkaHandle) throws(KafkaError) {
@@ -14,8 +16,52 @@ final class RDKafkaConsumerCore: @unchecked Sendable {
         guard let queue = rd_kafka_queue_get_consumer(handle.pointer) else {
             throw KafkaError.client("no consumer queue (is group.id set?)")
         }
+        guard let commitQueue = rd_kafka_queue_new(handle.pointer) else {
+            rd_kafka_queue_destroy(queue)
+            throw KafkaError.client("cannot create the commit result queue")
+        }
         self.queue = queue
+        self.commitQueue = commitQueue
         self.batch = []
+    }
+
+    /// Wakes `wakeup` when records, rebalances or commit results arrive.
+    func enableWakeup(_ wakeup: KafkaWakeup) {
+        wakeup.register(queue: queue)
+        wakeup.register(queue: commitQueue)
+    }
+
+    /// Sends an offset commit without waiting; its outcome arrives through `commitResults`.
+    func commitAsync(_ offsets: [TopicPartition]) throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        try RDKafkaTopicPartitionList.with(offsets) { list throws(KafkaError) in
+            let err = rd_kafka_commit_queue(handle.pointer, list, commitQueue, nil, nil)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET { throw RDKafkaError.from(err) }
+        }
+    }
+
+    /// The outcomes of earlier `commitAsync` calls, per partition, waiting up to `timeoutMs` for the first.
+    func commitResults(timeoutMs: Int32) -> [CommitOutcome] {
+        var outcomes: [CommitOutcome] = []
+        var wait = timeoutMs
+        while let event = rd_kafka_queue_poll(commitQueue, Int32(wait)) {
+            wait = 0
+            defer { rd_kafka_event_destroy(event) }
+            guard rd_kafka_event_type(event) == RD_KAFKA_EVENT_OFFSET_COMMIT else { continue }
+            let overall = rd_kafka_event_error(event)
+            guard let list = rd_kafka_event_topic_partition_list(event) else { continue }
+            let count = Int(list.pointee.cnt)
+            guard count > 0, let elements = list.pointee.elems else { continue }
+            for index in 0..<count {
+                let element = elements[index]
+                let err = element.err != RD_KAFKA_RESP_ERR_NO_ERROR ? element.err : overall
+                let topic = element.topic.map { String(cString: $0) } ?? ""
+                outcomes.append(CommitOutcome(
+                    partition: TopicPartition(topic: topic, partition: element.partition, offset: element.offset >= 0 ? element.offset : nil),
+                    error: err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : RDKafkaError.from(err)))
+            }
+        }
+        return outcomes
     }
 
     func subscribe(_ topics: [String]) throws(KafkaError) {
@@ -130,14 +176,21 @@ final class RDKafkaConsumerCore: @unchecked Sendable {
 
     /// The high watermark librdkafka last saw in a fetch response (no broker round trip).
     func cachedHighWatermark(topic: String, partition: Int32) -> Int64? {
+        cachedWatermarks(topic: topic, partition: partition).high
+    }
+
+    /// Log start (low) and end (high) offsets from the last fetch response, each nil when unknown.
+    func cachedWatermarks(topic: String, partition: Int32) -> (low: Int64?, high: Int64?) {
         var low: Int64 = -1
         var high: Int64 = -1
         let err = rd_kafka_get_watermark_offsets(handle.pointer, topic, partition, &low, &high)
-        return err == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { return (nil, nil) }
+        return (low >= 0 ? low : nil, high >= 0 ? high : nil)
     }
 
     /// Leaves the group (revoking partitions through the rebalance callback) and destroys the handle.
     func close() {
+        rd_kafka_queue_destroy(commitQueue)
         rd_kafka_queue_destroy(queue)
         _ = rd_kafka_consumer_close(handle.pointer)
         handle.destroy()
@@ -145,6 +198,7 @@ final class RDKafkaConsumerCore: @unchecked Sendable {
 
     /// Destroys the handle without leaving the group or committing: what a crash looks like to the brokers.
     func abandon() {
+        rd_kafka_queue_destroy(commitQueue)
         rd_kafka_queue_destroy(queue)
         handle.destroy(noConsumerClose: true)
     }

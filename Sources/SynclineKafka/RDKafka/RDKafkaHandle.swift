@@ -27,11 +27,9 @@ final class RDKafkaHandle: @unchecked Sendable {
             box.clientError(RDKafkaError.from(rd_kafka_resp_err_t(rawValue: err), message: reason.map { String(cString: $0) }))
         }
         if kind == .producer {
-            rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
-                guard let message, let opaque else { return }
-                let box = Unmanaged<RDKafkaCallbacks>.fromOpaque(opaque).takeUnretainedValue()
-                box.delivered(RDKafkaHandle.report(message.pointee, topicName: box.topicName))
-            }
+            // Delivery reports arrive as events on the main queue, many per event, served in batches
+            // by `RDKafkaProducerCore.serve` (no C→Swift callback per record).
+            rd_kafka_conf_set_events(conf, Int32(RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR))
         } else {
             rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, opaque in
                 guard let rk else { return }
@@ -84,43 +82,18 @@ final class RDKafkaHandle: @unchecked Sendable {
         }
     }
 
-    static func report(_ message: rd_kafka_message_t, topicName: (OpaquePointer?) -> String) -> DeliveryReport {
-        let token = UInt64(UInt(bitPattern: message._private))
-        let topic = topicName(message.rkt)
-        let error = message.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : RDKafkaError.from(message.err)
-        return DeliveryReport(token: token, topic: topic, partition: message.partition, offset: message.offset, error: error)
-    }
 }
 
 /// Receives librdkafka's callbacks (on librdkafka's threads or the polling thread).
 final class RDKafkaCallbacks: @unchecked Sendable {
     let logger: Logger
-    let onDelivery: @Sendable (DeliveryReport) -> Void
     let onRebalance: @Sendable (RebalanceEvent) -> AssignmentDecision
 
-    init(
-        logger: Logger,
-        onDelivery: @escaping @Sendable (DeliveryReport) -> Void = { _ in },
-        onRebalance: @escaping @Sendable (RebalanceEvent) -> AssignmentDecision = { _ in .consume }
-    ) {
+    init(logger: Logger, onRebalance: @escaping @Sendable (RebalanceEvent) -> AssignmentDecision = { _ in .consume }) {
         self.logger = logger
-        self.onDelivery = onDelivery
         self.onRebalance = onRebalance
     }
 
-    func delivered(_ report: DeliveryReport) { onDelivery(report) }
-
-    /// Topic names by topic handle, so a delivery report does not build a new String each time.
-    private let topicNames = Mutex<[UInt: String]>([:])
-
-    func topicName(_ rkt: OpaquePointer?) -> String {
-        guard let rkt else { return "" }
-        let key = UInt(bitPattern: rkt)
-        if let known = topicNames.withLock({ $0[key] }) { return known }
-        let name = rd_kafka_topic_name(rkt).map { String(cString: $0) } ?? ""
-        topicNames.withLock { $0[key] = name }
-        return name
-    }
     func rebalance(_ event: RebalanceEvent) -> AssignmentDecision { onRebalance(event) }
 
     func log(level: Int32, facility: String, message: String) {
@@ -134,7 +107,16 @@ final class RDKafkaCallbacks: @unchecked Sendable {
         logger.log(level: swiftLevel, "librdkafka \(facility): \(message)")
     }
 
+    /// The first fatal error the client reported (an idempotent producer that was fenced, …).
+    private let firstFatal = Mutex<KafkaError?>(nil)
+    var fatal: KafkaError? { firstFatal.withLock { $0 } }
+
     func clientError(_ error: KafkaError) {
+        if error.isFatal {
+            firstFatal.withLock { if $0 == nil { $0 = error } }
+            logger.error("Kafka client fatal error \(error.name): \(error.message)")
+            return
+        }
         logger.warning("Kafka client error \(error.name): \(error.message)")
     }
 }

@@ -6,9 +6,56 @@ import SynclineCore
 final class RDKafkaProducerCore: @unchecked Sendable {
     let handle: RDKafkaHandle
     private let topics = Mutex<[String: UInt]>([:])
+    /// The main queue, where delivery reports and client errors arrive as events.
+    private let mainQueue: OpaquePointer?
 
     init(handle: RDKafkaHandle) {
         self.handle = handle
+        self.mainQueue = rd_kafka_queue_get_main(handle.pointer)
+    }
+
+    /// Writes to `wakeup` whenever a delivery report (or error) arrives on an empty queue.
+    func enableWakeup(_ wakeup: KafkaWakeup) {
+        guard let mainQueue else { return }
+        wakeup.register(queue: mainQueue)
+    }
+
+    /// Serves delivery-report events: waits up to `timeoutMs` for the first, then takes what is
+    /// there without waiting, up to `maxEvents` events (each carries a batch of reports).
+    /// Returns how many reports were handed to `deliver`.
+    @discardableResult
+    func serve(timeoutMs: Int32, maxEvents: Int = 64, deliver: (DeliveryReport) -> Void) -> Int {
+        guard let mainQueue else { return 0 }
+        var served = 0
+        var wait = timeoutMs
+        var lastTopic: OpaquePointer?
+        var lastName = ""
+        for _ in 0..<max(1, maxEvents) {
+            guard let event = rd_kafka_queue_poll(mainQueue, Int32(wait)) else { break }
+            wait = 0
+            defer { rd_kafka_event_destroy(event) }
+            switch rd_kafka_event_type(event) {
+            case RD_KAFKA_EVENT_DR:
+                while let message = rd_kafka_event_message_next(event) {
+                    let m = message.pointee
+                    if m.rkt != lastTopic {
+                        lastTopic = m.rkt
+                        lastName = m.rkt.flatMap { rd_kafka_topic_name($0) }.map { String(cString: $0) } ?? ""
+                    }
+                    deliver(DeliveryReport(
+                        token: UInt64(UInt(bitPattern: m._private)), topic: lastName, partition: m.partition, offset: m.offset,
+                        error: m.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : RDKafkaError.from(m.err)))
+                    served += 1
+                }
+            case RD_KAFKA_EVENT_ERROR:
+                let text = rd_kafka_event_error_string(event).map { String(cString: $0) }
+                let error = RDKafkaError.from(rd_kafka_event_error(event), message: text)
+                handle.callbacks.clientError(rd_kafka_event_error_is_fatal(event) != 0 ? error.fatal : error)
+            default:
+                break
+            }
+        }
+        return served
     }
 
     private func topicHandle(_ name: String) throws(KafkaError) -> OpaquePointer {
@@ -107,13 +154,20 @@ final class RDKafkaProducerCore: @unchecked Sendable {
         }
     }
 
-    /// Serves delivery reports; returns how many events were served.
-    @discardableResult
-    func poll(timeoutMs: Int32) -> Int32 {
-        rd_kafka_poll(handle.pointer, timeoutMs)
+    /// Waits until every queued record has its delivery report, serving the reports on this thread
+    /// (with delivery-report events, `rd_kafka_flush` only waits for another thread to serve them).
+    func flush(timeoutMs: Int32, deliver: (DeliveryReport) -> Void) -> KafkaError? {
+        let deadline = ContinuousClock.now + .milliseconds(Int(max(0, timeoutMs)))
+        while rd_kafka_outq_len(handle.pointer) > 0 {
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { return RDKafkaError.from(RD_KAFKA_RESP_ERR__TIMED_OUT) }
+            serve(timeoutMs: Int32(min(10, max(1, remaining / .milliseconds(1)))), deliver: deliver)
+        }
+        return nil
     }
 
-    func flush(timeoutMs: Int32) -> KafkaError? {
+    /// Waits for the queue to empty while another thread serves the reports.
+    func flushServedElsewhere(timeoutMs: Int32) -> KafkaError? {
         let err = rd_kafka_flush(handle.pointer, timeoutMs)
         return err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : RDKafkaError.from(err)
     }
@@ -126,6 +180,7 @@ final class RDKafkaProducerCore: @unchecked Sendable {
     }
 
     func destroy() {
+        if let mainQueue { rd_kafka_queue_destroy(mainQueue) }
         let handles = topics.withLock { map -> [UInt] in
             defer { map.removeAll() }
             return Array(map.values)
