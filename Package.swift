@@ -28,11 +28,14 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
+        // Leaf: the record types every layer shares (no dependencies).
+        .target(name: "SynclineRecords", swiftSettings: strict),
+        // The only module that touches librdkafka; knows records, not the mapping language.
         .target(
             name: "SynclineKafka",
             dependencies: [
                 "CRdKafka",
-                "SynclineCore",
+                "SynclineRecords",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -40,7 +43,19 @@ let package = Package(
         .target(
             name: "SynclineCore",
             dependencies: [
+                "SynclineRecords",
                 .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        // The connector runtime: the loop, delivery tracking, commits, accounting.
+        .target(
+            name: "SynclineRuntime",
+            dependencies: [
+                "SynclineCore",
+                "SynclineKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -66,6 +81,7 @@ let package = Package(
             name: "SynclineConnectors",
             dependencies: [
                 "SynclineCore",
+                "SynclineRuntime",
                 "SynclineKafka",
                 "SynclineStore",
                 .product(name: "Logging", package: "swift-log"),
@@ -93,6 +109,7 @@ let package = Package(
                 "SynclineAdmin",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 "SynclineKafka",
+                "SynclineRuntime",
                 "SynclineConnectors",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -106,6 +123,7 @@ let package = Package(
                 "SynclineCore",
                 "SynclineSecurity",
                 "SynclineKafka",
+                "SynclineRuntime",
                 "SynclineConnectors",
                 "SynclineHub",
                 "SynclineStore",
@@ -122,17 +140,17 @@ let package = Package(
             dependencies: ["SynclineSecurity", "SynclineCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
-        .testTarget(name: "SynclineKafkaTests", dependencies: ["SynclineKafka"], swiftSettings: strict),
+        .testTarget(name: "SynclineKafkaTests", dependencies: ["SynclineKafka", "SynclineRecords"], swiftSettings: strict),
         .testTarget(name: "SynclineStoreTests", dependencies: ["SynclineStore", "SynclineCore"], swiftSettings: strict),
         .testTarget(
             name: "SynclineConnectorsTests",
-            dependencies: ["SynclineConnectors", "SynclineKafka", "SynclineCore", "SynclineHub", "SynclineStore"],
+            dependencies: ["SynclineConnectors", "SynclineRuntime", "SynclineKafka", "SynclineCore", "SynclineHub", "SynclineStore"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "SynclineHubTests",
             dependencies: [
-                "SynclineHub", "SynclineKafka", "SynclineCore", "SynclineStore", "SynclineAdmin", "syncline", "SynclineSecurity",
+                "SynclineHub", "SynclineKafka", "SynclineRuntime", "SynclineCore", "SynclineStore", "SynclineAdmin", "syncline", "SynclineSecurity",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict

@@ -1,5 +1,6 @@
 public import SynclineAdmin
-public import SynclineConnectors
+import SynclineConnectors
+public import SynclineRuntime
 public import SynclineStore
 import Foundation
 import Synchronization

@@ -1,7 +1,8 @@
 public import Logging
 public import ServiceLifecycle
 import SynclineAdmin
-public import SynclineConnectors
+import SynclineConnectors
+public import SynclineRuntime
 public import SynclineCore
 public import SynclineKafka
 public import SynclineStore

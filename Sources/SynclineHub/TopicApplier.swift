@@ -1,6 +1,7 @@
 public import Logging
 public import SynclineCore
 public import SynclineKafka
+import SynclineRuntime
 
 /// Creates the declared topics that are missing, on the embedded cluster or a real one, and says
 /// what it did for each.
@@ -30,7 +31,7 @@ public enum TopicApplier {
         let admin = try KafkaAdmin(config: config, logger: logger)
         let existing = try admin.describeTopics()
         let missing = catalog.topics.filter { existing[$0.name] == nil }
-        let outcomes = missing.isEmpty ? [:] : try admin.createTopics(missing)
+        let outcomes = missing.isEmpty ? [:] : try admin.createTopics(missing.map(\.kafkaRequest))
         return catalog.topics.map { spec in
             if let partitions = existing[spec.name] {
                 let note = partitions == spec.partitions ? "left as it is" : "left as it is (has \(partitions) partitions, declared \(spec.partitions))"

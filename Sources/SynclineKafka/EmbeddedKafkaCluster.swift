@@ -1,5 +1,4 @@
 public import Logging
-public import SynclineCore
 
 /// The embedded Kafka cluster: librdkafka's mock brokers speaking the real Kafka protocol on
 /// loopback, for local development and tests, with the mock's fault injection exposed.
@@ -27,7 +26,7 @@ public final class EmbeddedKafkaCluster: @unchecked Sendable {
     }
 
     /// Creates every declared topic with its partition count.
-    public func createTopics(_ specs: [TopicSpec]) throws(KafkaError) {
+    public func createTopics(_ specs: [TopicRequest]) throws(KafkaError) {
         for spec in specs {
             try createTopic(spec.name, partitions: spec.partitions, replicationFactor: spec.replicationFactor)
         }

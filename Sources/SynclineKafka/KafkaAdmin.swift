@@ -1,5 +1,4 @@
 public import Logging
-public import SynclineCore
 
 /// Creates and describes topics on a real Kafka cluster (CreateTopics, Metadata).
 public final class KafkaAdmin: @unchecked Sendable {
@@ -17,7 +16,7 @@ public final class KafkaAdmin: @unchecked Sendable {
     }
 
     /// Creates the topics that do not exist yet; existing ones are left as they are (idempotent).
-    public func createTopics(_ specs: [TopicSpec], timeoutMs: Int32 = 15_000) throws(KafkaError) -> [String: Outcome] {
+    public func createTopics(_ specs: [TopicRequest], timeoutMs: Int32 = 15_000) throws(KafkaError) -> [String: Outcome] {
         let requests = specs.map { spec in
             (name: spec.name, partitions: spec.partitions, replicationFactor: spec.replicationFactor,
              config: spec.config.map { ($0.key, $0.value) })

@@ -1,5 +1,5 @@
 public import Logging
-public import SynclineCore
+public import SynclineRecords
 import Synchronization
 
 /// A consumer-group member with manual offset management: nothing is committed automatically and

@@ -1,5 +1,5 @@
 public import Logging
-public import SynclineCore
+public import SynclineRecords
 import Foundation
 import Synchronization
 

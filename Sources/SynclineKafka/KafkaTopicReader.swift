@@ -1,5 +1,5 @@
 public import Logging
-public import SynclineCore
+public import SynclineRecords
 import Foundation
 
 /// Reads a whole topic, from the start to the end offsets seen when the read began, outside any

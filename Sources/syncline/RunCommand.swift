@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ServiceLifecycle
 import SynclineConnectors
+import SynclineRuntime
 import SynclineCore
 import SynclineKafka
 import SynclineStore

@@ -2,6 +2,7 @@ import Foundation
 import SynclineConnectors
 import SynclineCore
 import SynclineKafka
+import SynclineRuntime
 import Testing
 
 @Suite("Connector runtime: only offsets the brokers confirmed count as committed; input the broker deleted is accounted for", .serialized)

@@ -3,6 +3,7 @@ import Synchronization
 import SynclineConnectors
 import SynclineCore
 import SynclineKafka
+import SynclineRuntime
 import Testing
 
 /// Collects breaker transitions and throttle counts from a runtime's activity.

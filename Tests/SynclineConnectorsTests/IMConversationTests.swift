@@ -1,5 +1,6 @@
 import Foundation
 import SynclineConnectors
+import SynclineRuntime
 import SynclineCore
 import SynclineStore
 import Testing

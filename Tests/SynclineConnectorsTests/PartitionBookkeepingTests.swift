@@ -1,4 +1,4 @@
-@testable import SynclineConnectors
+@testable import SynclineRuntime
 import Testing
 
 @Suite("Runtime bookkeeping: partition progress, confirmed commits, revoked partitions, gaps")

@@ -2,6 +2,7 @@ import Foundation
 import SynclineConnectors
 import SynclineCore
 import SynclineKafka
+import SynclineRuntime
 import Testing
 
 @Suite("Connector runtime: at-least-once route connector over the embedded cluster", .serialized)

@@ -3,6 +3,7 @@ import Logging
 import SynclineCore
 import SynclineHub
 import SynclineKafka
+import SynclineRuntime
 import Testing
 
 @Suite("The hub as a user runs it: syncline up / run, over the embedded cluster", .serialized)
@@ -66,7 +67,7 @@ struct HubCommandTests {
         let connectorFile = project.root.appendingPathComponent("mirror.yaml")
         try ProjectFixture.mirror.write(to: connectorFile, atomically: true, encoding: .utf8)
         let cluster = try EmbeddedKafkaCluster(brokers: 1)
-        try cluster.createTopics(try TopicCatalog.load(directory: project.root.appendingPathComponent("topics")).topics)
+        try cluster.createTopics(try TopicCatalog.load(directory: project.root.appendingPathComponent("topics")).topics.map(\.kafkaRequest))
         let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
         let producer = try KafkaProducer(config: config, logger: logger)
         for index in 0..<500 {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SynclineCore
 import SynclineKafka
+import SynclineRuntime
 import Testing
 
 /// Fault-injection tests of the delivery guarantees (SPEC §1), run against the built `syncline`
@@ -31,7 +32,7 @@ struct ReliabilityTests {
             connectorFile = project.root.appendingPathComponent("connector.yaml")
             try connector.write(to: connectorFile, atomically: true, encoding: .utf8)
             cluster = try EmbeddedKafkaCluster(brokers: brokers)
-            try cluster.createTopics(try TopicCatalog.load(directory: project.root.appendingPathComponent("topics")).topics)
+            try cluster.createTopics(try TopicCatalog.load(directory: project.root.appendingPathComponent("topics")).topics.map(\.kafkaRequest))
             kafka = ReliabilityKafka(bootstrapServers: cluster.bootstrapServers)
         }
 

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SynclineCore
+import SynclineRecords
 import SynclineKafka
 import Testing
 

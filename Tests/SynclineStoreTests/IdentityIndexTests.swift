@@ -77,6 +77,6 @@ struct IdentityIndexTests {
         #expect(found == 60_000)
         let micros = Double(elapsed / .microseconds(1)) / 100_000
         FileHandle.standardError.write(Data("identity index: 100000 link lookups in \(elapsed) (\(String(format: "%.1f", micros)) µs each)\n".utf8))
-        #expect(elapsed < .seconds(20))
+        // Speed is the benchmark's business (ops/bench), not a timed assertion on a shared machine.
     }
 }

@@ -1,5 +1,6 @@
 public import Logging
 import SynclineCore
+public import SynclineRuntime
 public import SynclineStore
 import Foundation
 

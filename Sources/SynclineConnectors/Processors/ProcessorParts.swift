@@ -1,4 +1,5 @@
 public import SynclineCore
+public import SynclineRuntime
 
 /// What a connector runs once its processor is added: the pipeline and its timed emitters.
 public struct ProcessorParts: Sendable {

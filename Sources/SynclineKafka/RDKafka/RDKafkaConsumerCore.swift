@@ -1,5 +1,5 @@
 import CRdKafka
-import SynclineCore
+import SynclineRecords
 
 /// The librdkafka side of the consumer: subscription, batch polls, commits, pause/resume.
 final class RDKafkaConsumerCore: @unchecked Sendable {

@@ -1,6 +1,6 @@
 import CRdKafka
 import Synchronization
-import SynclineCore
+import SynclineRecords
 
 /// The librdkafka side of the producer: topic handles and `rd_kafka_produceva` calls.
 final class RDKafkaProducerCore: @unchecked Sendable {

@@ -4,6 +4,7 @@ import Synchronization
 import SynclineConnectors
 import SynclineCore
 import SynclineKafka
+import SynclineRuntime
 import Testing
 
 /// Shared helpers for tests that run against the embedded cluster over TCP.
