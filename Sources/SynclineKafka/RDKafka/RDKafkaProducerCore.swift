@@ -74,76 +74,64 @@ final class RDKafkaProducerCore: @unchecked Sendable {
     }
 
     /// Enqueues one record (copied by librdkafka). Throws `QUEUE_FULL` (retriable) when the local
-    /// queue is full: the caller must serve delivery reports and try again. Hot path: the argument
-    /// list and the header names live in temporary (stack) buffers, header values are passed by pointer.
+    /// queue is full: the caller must serve delivery reports and try again. Hot path: headers go in
+    /// one `rd_kafka_headers_t` built straight from each name's and value's storage (no name
+    /// buffers, no nested scopes), and the argument list lives in a temporary (stack) buffer.
     func produce(_ record: OutputRecord, partition: Int32?, token: UInt64) throws(KafkaError) {
         let rkt = try topicHandle(record.topic)
-        let headers = record.headers
-        var nameBytes = 0
-        for header in headers { nameBytes += header.name.utf8.count + 1 }
-        let fixed = 6
-        let error: OpaquePointer? = withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: fixed + headers.count) { vus in
-            withUnsafeTemporaryAllocation(of: CChar.self, capacity: max(1, nameBytes)) { names in
-                vus.initialize(repeating: rd_kafka_vu_t())
-                vus[0].vtype = RD_KAFKA_VTYPE_RKT
-                vus[0].u.rkt = rkt
-                vus[1].vtype = RD_KAFKA_VTYPE_MSGFLAGS
-                vus[1].u.i = RD_KAFKA_MSG_F_COPY
-                vus[2].vtype = RD_KAFKA_VTYPE_OPAQUE
-                vus[2].u.ptr = UnsafeMutableRawPointer(bitPattern: UInt(token))
-                vus[3].vtype = RD_KAFKA_VTYPE_PARTITION
-                vus[3].u.i32 = partition ?? RD_KAFKA_PARTITION_UA
-                var offset = 0
-                for (index, header) in headers.enumerated() {
-                    let start = offset
-                    for byte in header.name.utf8 {
-                        names[offset] = CChar(bitPattern: byte)
-                        offset += 1
-                    }
-                    names[offset] = 0
-                    offset += 1
-                    let slot = fixed + index
-                    vus[slot].vtype = RD_KAFKA_VTYPE_HEADER
-                    vus[slot].u.header.name = names.baseAddress.map { UnsafePointer($0 + start) }
-                }
-                // librdkafka copies header values during the call, so pointing at each value's
-                // storage is enough; they are bound one by one through nested scopes.
-                return withUnsafePointer(to: UInt8(0)) { zero in
-                Self.withHeaderValues(headers, index: 0, vus: vus, fixed: fixed, nonNull: UnsafeRawPointer(zero)) {
-                    Self.withBytes(record.key) { keyPointer, keyCount in
-                        Self.withBytes(record.value) { valuePointer, valueCount in
-                            vus[4].vtype = RD_KAFKA_VTYPE_KEY
-                            vus[4].u.mem.ptr = keyPointer
-                            vus[4].u.mem.size = keyCount
-                            vus[5].vtype = RD_KAFKA_VTYPE_VALUE
-                            vus[5].u.mem.ptr = valuePointer
-                            vus[5].u.mem.size = valueCount
-                            return rd_kafka_produceva(handle.pointer, vus.baseAddress, vus.count)
-                        }
-                    }
-                }
+        let headers: OpaquePointer? = record.headers.isEmpty ? nil : rd_kafka_headers_new(record.headers.count)
+        if let headers {
+            for header in record.headers { Self.add(header, to: headers) }
+        }
+        let error: OpaquePointer? = withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 7) { vus in
+            vus.initialize(repeating: rd_kafka_vu_t())
+            vus[0].vtype = RD_KAFKA_VTYPE_RKT
+            vus[0].u.rkt = rkt
+            vus[1].vtype = RD_KAFKA_VTYPE_MSGFLAGS
+            vus[1].u.i = RD_KAFKA_MSG_F_COPY
+            vus[2].vtype = RD_KAFKA_VTYPE_OPAQUE
+            vus[2].u.ptr = UnsafeMutableRawPointer(bitPattern: UInt(token))
+            vus[3].vtype = RD_KAFKA_VTYPE_PARTITION
+            vus[3].u.i32 = partition ?? RD_KAFKA_PARTITION_UA
+            var count = 6
+            if let headers {
+                vus[6].vtype = RD_KAFKA_VTYPE_HEADERS
+                vus[6].u.headers = headers
+                count = 7
+            }
+            return Self.withBytes(record.key) { keyPointer, keyCount in
+                Self.withBytes(record.value) { valuePointer, valueCount in
+                    vus[4].vtype = RD_KAFKA_VTYPE_KEY
+                    vus[4].u.mem.ptr = keyPointer
+                    vus[4].u.mem.size = keyCount
+                    vus[5].vtype = RD_KAFKA_VTYPE_VALUE
+                    vus[5].u.mem.ptr = valuePointer
+                    vus[5].u.mem.size = valueCount
+                    return rd_kafka_produceva(handle.pointer, vus.baseAddress, count)
                 }
             }
         }
-        if let error { throw RDKafkaError.consume(error) }
+        if let error {
+            // On failure the headers stay ours (librdkafka owns them only once the record is queued).
+            if let headers { rd_kafka_headers_destroy(headers) }
+            throw RDKafkaError.consume(error)
+        }
     }
 
-    /// Binds header `index`'s value pointer, then the next, recursively, then runs `body`.
-    private static func withHeaderValues<T>(
-        _ headers: [RecordHeader], index: Int, vus: UnsafeMutableBufferPointer<rd_kafka_vu_t>, fixed: Int,
-        nonNull: UnsafeRawPointer, _ body: () -> T
-    ) -> T {
-        guard index < headers.count else { return body() }
-        guard let value = headers[index].value else {
-            vus[fixed + index].u.header.val = nil
-            vus[fixed + index].u.header.size = 0
-            return withHeaderValues(headers, index: index + 1, vus: vus, fixed: fixed, nonNull: nonNull, body)
-        }
-        return value.withUnsafeBytes { raw in
-            // A zero-length value still needs a non-null pointer, or librdkafka stores a null header.
-            vus[fixed + index].u.header.val = raw.baseAddress ?? nonNull
-            vus[fixed + index].u.header.size = raw.count
-            return withHeaderValues(headers, index: index + 1, vus: vus, fixed: fixed, nonNull: nonNull, body)
+    nonisolated(unsafe) private static let emptyValue: UnsafeMutableRawPointer = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+
+    /// Adds one header, copied by librdkafka; an empty value stays empty (not null), a nil one is null.
+    private static func add(_ header: RecordHeader, to headers: OpaquePointer) {
+        var name = header.name
+        name.withUTF8 { nameBytes in
+            let namePointer = UnsafeRawPointer(nameBytes.baseAddress).map { $0.assumingMemoryBound(to: CChar.self) }
+            guard let value = header.value else {
+                _ = rd_kafka_header_add(headers, namePointer, nameBytes.count, nil, 0)
+                return
+            }
+            value.withUnsafeBytes { raw in
+                _ = rd_kafka_header_add(headers, namePointer, nameBytes.count, raw.baseAddress ?? UnsafeRawPointer(emptyValue), raw.count)
+            }
         }
     }
 
