@@ -82,6 +82,8 @@ struct CompiledRoutePlan: Sendable {
             }
             context.outputs.append(OutputRecord(topic: route.topic, key: outputKey, value: out, headers: headers))
             context.routes.append(route.name)
+            context.filledFields.reserveCapacity(context.filledFields.count &+ completeness.count)
+            context.emptyFields.reserveCapacity(context.emptyFields.count &+ completeness.count)
             for (member, label) in completeness {
                 if member >= 0, filled[member] { context.filledFields.append(label) } else { context.emptyFields.append(label) }
             }
