@@ -30,11 +30,18 @@ struct BenchPipelineCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON line instead of text.")
     var json = false
 
+    @Flag(help: "Run the interpreter only (decode → map → validate, the compiled path's reference).")
+    var interpreted = false
+
     func run() async throws {
         let spec: ConnectorSpec
         let pipeline: RecordPipeline
         switch RunCommand.load(connector: connector, root: common.rootURL) {
-        case .success(let loaded): (spec, pipeline) = loaded
+        case .success(let loaded):
+            spec = loaded.0
+            pipeline = interpreted
+                ? try PipelineBuilder.build(spec, catalog: try TopicCatalog.load(directory: common.rootURL.appendingPathComponent("topics")), mode: .interpreted)
+                : loaded.1
         case .failure(let problems):
             Terminal.complain("syncline bench-pipeline: the connector does not load:\n\(problems)")
             throw ExitCode(2)

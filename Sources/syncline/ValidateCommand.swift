@@ -52,6 +52,10 @@ struct ValidateCommand: AsyncParsableCommand {
             errors += problems.filter { $0.severity == .error }.count
             warnings += problems.filter { $0.severity == .warning }.count
             if problems.isEmpty { Terminal.say("ok: \(file.path)") }
+            // Which routes run on the compiled record path, and why the others are interpreted.
+            if let spec = try? ConnectorSpecParser.parse(text, file: file.path), spec.needsDecoding {
+                for line in CompiledRecordStage.make(spec, catalog: catalog).report.lines { Terminal.say("  \(line)") }
+            }
         }
         Terminal.say("\(targets.count) connector file(s): \(errors) error(s), \(warnings) warning(s)")
         if errors > 0 { throw ExitCode(1) }

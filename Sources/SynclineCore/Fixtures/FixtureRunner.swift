@@ -99,7 +99,7 @@ public enum FixtureRunner {
         let pipeline: RecordPipeline
         let cases: [FixtureCase]
         do throws(ConfigProblems) {
-            pipeline = try PipelineBuilder.build(spec, catalog: catalog)
+            pipeline = try PipelineBuilder.build(spec, catalog: catalog, mode: .interpreted)
             cases = try parse(text, file: file, defaultTopic: spec.inputTopics.first ?? "")
         } catch {
             return [FixtureResult(file: file, connector: spec.name, name: "(file)", passed: false, diff: error.problems.map(\.description))]

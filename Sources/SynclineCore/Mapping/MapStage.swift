@@ -131,35 +131,40 @@ public struct MapStage: RecordStage {
             try readEnvelope(document, &context)
         }
         var matched = false
-        for compiled in routes {
-            let route = compiled.route
-            if compiled.route.isPassthrough {
-                if let when = route.when {
-                    guard let document = context.document, when.matches(document) else { continue }
-                }
-                let input = context.input
-                context.outputs.append(OutputRecord(topic: route.topic, key: input.key, value: input.value, headers: input.headers))
-                context.routes.append(route.name)
-                matched = true
-                continue
-            }
-            guard let document = context.document else {
-                throw Rejection(stage: .map, code: ErrorCode.notDecoded.rawValue,
-                    message: "connector \(connector), route \(route.name): no decoded document (the decode stage did not run)", rule: route.name)
-            }
-            if let when = route.when, !when.matches(document) { continue }
-            matched = true
-            let mapped = try map(document, compiled)
-            if !route.checks.isEmpty { try check(mapped, document, compiled) }
-            context.outputs.append(try output(mapped.members, compiled, context.input))
-            context.routes.append(route.name)
-            noteCompleteness(mapped.members, compiled, &context)
+        for index in routes.indices {
+            if try apply(route: index, &context) { matched = true }
         }
         if !matched {
             let conditions = routes.compactMap { $0.route.when.map { "\($0.text)" } }
             throw Rejection(stage: .map, code: ErrorCode.noRoute.rawValue,
                 message: "connector \(connector): no route matched (conditions: \(conditions.joined(separator: " | ")))")
         }
+    }
+
+    /// Runs one route on a decoded record: false when its `when` does not take the record.
+    func apply(route index: Int, _ context: inout RecordContext) throws(Rejection) -> Bool {
+        let compiled = routes[index]
+        let route = compiled.route
+        if compiled.route.isPassthrough {
+            if let when = route.when {
+                guard let document = context.document, when.matches(document) else { return false }
+            }
+            let input = context.input
+            context.outputs.append(OutputRecord(topic: route.topic, key: input.key, value: input.value, headers: input.headers))
+            context.routes.append(route.name)
+            return true
+        }
+        guard let document = context.document else {
+            throw Rejection(stage: .map, code: ErrorCode.notDecoded.rawValue,
+                message: "connector \(connector), route \(route.name): no decoded document (the decode stage did not run)", rule: route.name)
+        }
+        if let when = route.when, !when.matches(document) { return false }
+        let mapped = try map(document, compiled)
+        if !route.checks.isEmpty { try check(mapped, document, compiled) }
+        context.outputs.append(try output(mapped.members, compiled, context.input))
+        context.routes.append(route.name)
+        noteCompleteness(mapped.members, compiled, &context)
+        return true
     }
 
     /// Event id and source time from the first listed path that has a value (before the headers).

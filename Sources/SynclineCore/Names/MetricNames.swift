@@ -6,6 +6,8 @@ public enum MetricNames {
     public static let recordsProduced = "syncline_records_produced_total"
     /// labels: connector, stage, code
     public static let recordsRejected = "syncline_records_rejected_total"
+    /// labels: connector. Sampled self-checks where the compiled record path and the interpreter disagreed.
+    public static let compiledMismatch = "syncline_compiled_mismatch_total"
     /// labels: connector, topic (the DLQ topic)
     public static let dlqRecords = "syncline_dlq_records_total"
     /// labels: connector
@@ -95,6 +97,7 @@ public enum MetricNames {
         fieldSeen: "Canonical fields checked for emptiness, by connector and field.",
         ingressRequests: "Webhook ingress requests answered, by connector and HTTP status.",
         ingressRejected: "Webhook ingress requests refused, by connector and reason.",
+        compiledMismatch: "Sampled records where the compiled record path and the interpreter disagreed (the interpreter's result was used).",
     ]
 
     /// Every metric name above.
@@ -103,5 +106,6 @@ public enum MetricNames {
         commitFailures, inputExpired, outputsDropped, inFlightRecords, assignedPartitions, endToEndDelay, upstreamDelay, queueDelay, processingDelay,
         recordsDelayed, clockSkew, sourceTimeUnknown, breakerState, breakerTransitions, rateLimitThrottled,
         consumerLagRecords, consumerLagSeconds, ledgerWriteErrors, fieldEmpty, fieldSeen, ingressRequests, ingressRejected,
+        compiledMismatch,
     ]
 }

@@ -17,6 +17,10 @@ public struct RecordContext: Sendable {
     /// Canonical fields the mapping filled, and those it left empty (for field-completeness counts).
     public var filledFields: [String] = []
     public var emptyFields: [String] = []
+    /// Set when the sampled self-check found the compiled path and the interpreter disagreeing on
+    /// this record (what differed); the context then holds the interpreter's result. The runtime
+    /// counts it (`syncline_compiled_mismatch_total`) and logs it loudly.
+    public var selfCheckMismatch: String?
 
     public init(input: InputRecord) {
         self.input = input

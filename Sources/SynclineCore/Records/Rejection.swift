@@ -9,6 +9,9 @@ public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// The route (or rule) that was being applied, when there is one.
     public var rule: String?
+    /// Set when the sampled self-check found the compiled path disagreeing with the interpreter,
+    /// which produced this rejection (see `RecordContext.selfCheckMismatch`).
+    public var selfCheckMismatch: String?
 
     public init(stage: ErrorStage, code: String, field: String? = nil, message: String, rule: String? = nil) {
         self.stage = stage

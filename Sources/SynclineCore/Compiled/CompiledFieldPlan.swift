@@ -1,0 +1,186 @@
+/// One canonical field of a compiled route: where its value comes from (slots, a `concat`, or a
+/// value fixed when the connector loads), how it is converted, and its JSON written straight into
+/// the output buffer. Anything it cannot decide exactly as the interpreter would (a rejection, an
+/// escaped string, text that differs only canonically) answers `bail`, and the record is interpreted.
+struct CompiledFieldPlan: Sendable {
+    enum Source: Sendable {
+        /// The first non-empty value among these slots.
+        case paths([Int])
+        /// `concat(...)` of literal text and slots.
+        case concat([ConcatPart])
+        /// A `const`: the value is `fallback`.
+        case fixed
+    }
+
+    enum ConcatPart: Sendable {
+        case text([UInt8])
+        case slot(Int)
+    }
+
+    /// A value known when the connector loads (a default or a constant), already converted.
+    enum Fixed: Sendable {
+        case absent
+        case value(Encoded)
+        /// The conversion fails: `on_error: omit` drops the field, otherwise the record is rejected.
+        case failure
+        /// The output would not conform to the schema: only the interpreter and validator decide.
+        case unsupported
+    }
+
+    /// A value's JSON bytes, the bytes it keys a record with, and whether it counts as filled.
+    struct Encoded: Sendable {
+        var json: [UInt8]
+        var key: [UInt8]
+        var filled: Bool
+    }
+
+    enum Writer: Sendable {
+        /// `string`: scalar text, trimmed, at most `maxLength` scalars.
+        case text(trim: Bool, maxLength: Int?)
+        /// `enum`: the rule's map (keys and encoded outputs), the schema's values.
+        case enumeration(keys: [[UInt8]], outputs: [Encoded], values: [[UInt8]]?, hasMap: Bool, mapOnly: Bool)
+        /// Any other type: the interpreter's conversion on the scalar, checked against the schema field.
+        case general(FieldSchema?, SchemaValidator)
+    }
+
+    /// What running the field did.
+    enum Outcome {
+        case wrote(filled: Bool)
+        case skipped
+        case bail
+    }
+
+    let target: String
+    /// `"target":`, written before the value.
+    let prefix: [UInt8]
+    let source: Source
+    /// The default (for a `const`, the constant or else the default).
+    let fallback: Fixed
+    let required: Bool
+    let omitOnError: Bool
+    let conversion: FieldConversion
+    let writer: Writer
+    /// The route keys its output by this field.
+    let isKey: Bool
+
+    var failed: Outcome { omitOnError && !required ? .skipped : .bail }
+
+    func run(
+        _ input: UnsafeBufferPointer<UInt8>, _ slots: UnsafeMutableBufferPointer<ByteSlot>, _ scratch: UnsafeMutableBufferPointer<UInt8>,
+        into out: inout [UInt8], key: inout [UInt8]?
+    ) -> Outcome {
+        switch source {
+        case .fixed:
+            return write(fallback, into: &out, key: &key)
+        case .paths(let ids):
+            for id in ids {
+                let slot = slots[id]
+                switch slot.kind {
+                case .missing, .null: continue
+                case .string:
+                    if slot.escaped { return .bail }
+                    let (low, high) = ByteText.trim(input, slot.start, slot.end)
+                    if low == high { continue }
+                default: break
+                }
+                return write(ValueView(bytes: input, start: slot.start, end: slot.end, kind: slot.kind), into: &out, key: &key)
+            }
+            return write(fallback, into: &out, key: &key)
+        case .concat(let parts):
+            var length = 0
+            for part in parts {
+                switch part {
+                case .text(let text):
+                    guard length &+ text.count <= scratch.count else { return .bail }
+                    for byte in text {
+                        scratch[length] = byte
+                        length &+= 1
+                    }
+                case .slot(let id):
+                    let slot = slots[id]
+                    switch slot.kind {
+                    case .missing, .null: continue
+                    case .object, .array: return .bail
+                    case .string where slot.escaped: return .bail
+                    default:
+                        guard length &+ (slot.end &- slot.start) <= scratch.count else { return .bail }
+                        var index = slot.start
+                        while index < slot.end {
+                            scratch[length] = input[index]
+                            length &+= 1
+                            index &+= 1
+                        }
+                    }
+                }
+            }
+            let text = UnsafeBufferPointer(start: scratch.baseAddress, count: length)
+            let (low, high) = ByteText.trim(text, 0, length)
+            if low == high { return write(fallback, into: &out, key: &key) }
+            return write(ValueView(bytes: text, start: 0, end: length, kind: .string), into: &out, key: &key)
+        }
+    }
+
+    func write(_ fixed: Fixed, into out: inout [UInt8], key: inout [UInt8]?) -> Outcome {
+        switch fixed {
+        case .absent: return required ? .bail : .skipped
+        case .failure: return failed
+        case .unsupported: return .bail
+        case .value(let encoded):
+            out.append(contentsOf: encoded.json)
+            if isKey { key = encoded.key }
+            return .wrote(filled: encoded.filled)
+        }
+    }
+
+    func write(_ view: ValueView, into out: inout [UInt8], key: inout [UInt8]?) -> Outcome {
+        switch writer {
+        case .text(let trim, let maxLength):
+            guard let text = view.scalarText() else { return failed }
+            var (low, high) = (text.start, text.end)
+            if trim { (low, high) = ByteText.trim(text.bytes, low, high) }
+            if let maxLength, ByteText.scalarCount(text.bytes, low, high) > maxLength { return failed }
+            ByteText.appendQuoted(text.bytes, low, high, to: &out)
+            if isKey { key = Array(UnsafeBufferPointer(rebasing: text.bytes[low..<high])) }
+            return .wrote(filled: low < high)
+        case .enumeration(let keys, let outputs, let values, let hasMap, let mapOnly):
+            guard let raw = view.scalarText() else { return failed }
+            let (low, high) = ByteText.trim(raw.bytes, raw.start, raw.end)
+            for (position, mapKey) in keys.enumerated() where ByteText.equal(raw.bytes, low, high, mapKey) {
+                return write(.value(outputs[position]), into: &out, key: &key)
+            }
+            guard StableText.isStable(raw.bytes, low, high) else { return .bail }
+            if mapOnly, hasMap { return failed }
+            if let values {
+                guard values.contains(where: { ByteText.equal(raw.bytes, low, high, $0) }) else { return failed }
+            } else if hasMap {
+                return failed
+            }
+            ByteText.appendQuoted(raw.bytes, low, high, to: &out)
+            if isKey { key = Array(UnsafeBufferPointer(rebasing: raw.bytes[low..<high])) }
+            return .wrote(filled: low < high)
+        case .general(let field, let validator):
+            guard let value = view.jsonValue else {
+                return conversion.type == .object || conversion.type == .array ? .bail : failed
+            }
+            let converted: JSONValue
+            do {
+                converted = try conversion.convert(value)
+            } catch {
+                return failed
+            }
+            if let field, validator.check(converted, field) != nil { return .bail }
+            JSONWriter.write(converted, into: &out)
+            if isKey { key = Self.keyBytes(converted) }
+            return .wrote(filled: !MapStage.isEmpty(converted))
+        }
+    }
+
+    /// The key bytes of a canonical value, as `MapStage.output` derives them.
+    static func keyBytes(_ value: JSONValue) -> [UInt8] {
+        switch value {
+        case .string(let text): return Array(text.utf8)
+        case .number(let text): return Array(text.utf8)
+        default: return JSONWriter.bytes(value)
+        }
+    }
+}

@@ -1,0 +1,146 @@
+/// One route compiled to run over input bytes: its `when`, its members in the output's order
+/// (fields and `extra`) with pre-encoded names, its checks, key and completeness labels. Running it
+/// appends the route's output to the context, or answers false (bail) when only the interpreter
+/// can decide the record (a rejection, an escape, an unusual value), leaving the context as it was.
+struct CompiledRoutePlan: Sendable {
+    /// A member of the canonical output, in output order.
+    enum Member: Sendable {
+        case field(CompiledFieldPlan)
+        /// `extra`: every member the collector saw except the keys rules read, sorted by key.
+        case extra(prefix: [UInt8], collector: Int, used: [[UInt8]])
+    }
+
+    let route: RouteSpec
+    let when: CompiledCondition?
+    /// A plain route (no field rules): the input passes unchanged.
+    let passthrough: Bool
+    let members: [Member]
+    let checks: [CompiledCondition]
+    /// The member keying the output, or -1 to keep the input's key.
+    let keyMember: Int
+    /// Completeness: each schema field's member (-1: none) and its label.
+    let completeness: [(member: Int, label: String)]
+    /// Bytes of the pre-encoded names, to size the output buffer.
+    let literalBytes: Int
+
+    /// Whether the route takes the record (nil: undecided).
+    func matches(_ input: UnsafeBufferPointer<UInt8>, _ slots: UnsafeMutableBufferPointer<ByteSlot>) -> Bool? {
+        guard let when else { return true }
+        return when.evaluate(input, slots, UnsafeMutableBufferPointer(start: nil, count: 0))
+    }
+
+    func run(_ input: UnsafeBufferPointer<UInt8>, _ scan: ScanResult, _ scratch: UnsafeMutableBufferPointer<UInt8>, _ context: inout RecordContext) -> Bool {
+        let record = context.input
+        if passthrough {
+            context.outputs.append(OutputRecord(topic: route.topic, key: record.key, value: record.value, headers: record.headers))
+            context.routes.append(route.name)
+            return true
+        }
+        return withUnsafeTemporaryAllocation(of: Bool.self, capacity: members.count &* 2) { flags in
+            let present = UnsafeMutableBufferPointer(rebasing: flags[0..<members.count])
+            let filled = UnsafeMutableBufferPointer(rebasing: flags[members.count...])
+            var out: [UInt8] = []
+            out.reserveCapacity(input.count &+ literalBytes &+ 16)
+            out.append(UInt8(ascii: "{"))
+            var key: [UInt8]?
+            var first = true
+            for (position, member) in members.enumerated() {
+                let mark = out.count
+                if !first { out.append(UInt8(ascii: ",")) }
+                switch member {
+                case .field(let field):
+                    out.append(contentsOf: field.prefix)
+                    switch field.run(input, scan.slots, scratch, into: &out, key: &key) {
+                    case .bail: return false
+                    case .skipped:
+                        out.removeLast(out.count &- mark)
+                        present[position] = false
+                        filled[position] = false
+                        continue
+                    case .wrote(let isFilled):
+                        present[position] = true
+                        filled[position] = isFilled
+                    }
+                case .extra(let prefix, let collector, let used):
+                    out.append(contentsOf: prefix)
+                    guard let count = writeExtra(input, scan, collector, used, into: &out) else { return false }
+                    present[position] = true
+                    filled[position] = count > 0
+                }
+                first = false
+            }
+            out.append(UInt8(ascii: "}"))
+            for check in checks where check.evaluate(input, scan.slots, present) != true { return false }
+            var outputKey = record.key
+            if keyMember >= 0 {
+                guard present[keyMember], let key else { return false }
+                outputKey = key
+            }
+            var headers: [RecordHeader] = []
+            for header in record.headers where header.name == HeaderNames.traceparent || header.name == HeaderNames.tracestate {
+                headers.append(header)
+            }
+            context.outputs.append(OutputRecord(topic: route.topic, key: outputKey, value: out, headers: headers))
+            context.routes.append(route.name)
+            context.filledFields.reserveCapacity(context.filledFields.count &+ completeness.count)
+            context.emptyFields.reserveCapacity(context.emptyFields.count &+ completeness.count)
+            for (member, label) in completeness {
+                if member >= 0, filled[member] { context.filledFields.append(label) } else { context.emptyFields.append(label) }
+            }
+            return true
+        }
+    }
+
+    /// Writes the `extra` object; returns its member count, or nil to bail (a container or escaped value).
+    func writeExtra(_ input: UnsafeBufferPointer<UInt8>, _ scan: ScanResult, _ collector: Int, _ used: [[UInt8]], into out: inout [UInt8]) -> Int? {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, scan.memberCount)) { order -> Int? in
+            var count = 0
+            for index in 0..<scan.memberCount {
+                let member = scan.members[index]
+                guard member.collector == collector else { continue }
+                if used.contains(where: { ByteText.equal(input, member.keyStart, member.keyEnd, $0) }) { continue }
+                switch member.value.kind {
+                case .object, .array: return nil
+                case .string where member.value.escaped: return nil
+                default: break
+                }
+                // Insertion by key bytes: for stable keys, byte order is `String` order.
+                var slot = count
+                while slot > 0, Self.less(input, member, scan.members[order[slot &- 1]]) {
+                    order[slot] = order[slot &- 1]
+                    slot &-= 1
+                }
+                order[slot] = index
+                count &+= 1
+            }
+            out.append(UInt8(ascii: "{"))
+            for position in 0..<count {
+                let member = scan.members[order[position]]
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                ByteText.appendQuoted(input, member.keyStart, member.keyEnd, to: &out)
+                out.append(UInt8(ascii: ":"))
+                let value = member.value
+                if value.kind == .string {
+                    ByteText.appendQuoted(input, value.start, value.end, to: &out)
+                } else {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: input[value.start..<value.end]))
+                }
+            }
+            out.append(UInt8(ascii: "}"))
+            return count
+        }
+    }
+
+    static func less(_ input: UnsafeBufferPointer<UInt8>, _ a: CollectedMember, _ b: CollectedMember) -> Bool {
+        let lengthA = a.keyEnd &- a.keyStart
+        let lengthB = b.keyEnd &- b.keyStart
+        var offset = 0
+        while offset < lengthA, offset < lengthB {
+            let x = input[a.keyStart &+ offset]
+            let y = input[b.keyStart &+ offset]
+            if x != y { return x < y }
+            offset &+= 1
+        }
+        return lengthA < lengthB
+    }
+}
