@@ -19,7 +19,7 @@ public final class HubMetrics: ConnectorObserver, @unchecked Sendable {
         counter(MetricNames.dlqRecords, ["connector": spec.name, "topic": spec.dlqTopic])
         for name in [
             MetricNames.recordsDelayed, MetricNames.clockSkew, MetricNames.deliveryRetries, MetricNames.committedRecords,
-            MetricNames.commitFailures,
+            MetricNames.commitFailures, MetricNames.compiledMismatch,
         ] {
             counter(name, ["connector": spec.name])
         }
@@ -67,6 +67,9 @@ public final class HubMetrics: ConnectorObserver, @unchecked Sendable {
         }
         if activity.retries > 0 { counter(MetricNames.deliveryRetries, base).increment(by: Int64(activity.retries)) }
         if activity.committed > 0 { counter(MetricNames.committedRecords, base).increment(by: Int64(activity.committed)) }
+        if activity.compiledMismatches > 0 {
+            counter(MetricNames.compiledMismatch, base).increment(by: Int64(activity.compiledMismatches))
+        }
         if activity.commitFailures > 0 { counter(MetricNames.commitFailures, base).increment(by: Int64(activity.commitFailures)) }
         for (topic, count) in activity.expired {
             counter(MetricNames.inputExpired, ["connector": connector, "topic": topic]).increment(by: Int64(count))

@@ -83,6 +83,9 @@ public final class ConnectorRuntime: @unchecked Sendable {
     /// Records fully handled since the last commit was sent (commits go by time or by count).
     private var handledSinceCommit = 0
     private var firstRecordAt: ContinuousClock.Instant?
+    private var firstRecordCPU: Double = 0
+    /// First record → last acknowledgement and confirmed commit (wall and CPU seconds), for `--exit-after`.
+    private var window: (seconds: Double, cpu: Double)?
     private var activity: ConnectorActivity
     private var lastLagSample = ContinuousClock.now
     private let tracker: LatencyTracker
@@ -222,7 +225,10 @@ public final class ConnectorRuntime: @unchecked Sendable {
                     logger.warning("consumer error \(error.name): \(error.message)")
                 }
                 if !records.isEmpty {
-                    if firstRecordAt == nil { firstRecordAt = .now }
+                    if firstRecordAt == nil {
+                        firstRecordAt = .now
+                        firstRecordCPU = Self.cpuSeconds()
+                    }
                     process(records)
                 }
             }
@@ -235,7 +241,12 @@ public final class ConnectorRuntime: @unchecked Sendable {
             publishActivity()
             if let exitAfter = options.exitAfter, stats.handled.load(ordering: .relaxed) >= exitAfter {
                 commitIfDue(force: true)
-                if stats.committed.load(ordering: .relaxed) >= exitAfter { break }
+                if stats.committed.load(ordering: .relaxed) >= exitAfter {
+                    if let firstRecordAt {
+                        window = (Self.seconds(since: firstRecordAt), Self.cpuSeconds() - firstRecordCPU)
+                    }
+                    break
+                }
             }
             // Sleep only when the queues were left empty: librdkafka writes to the wake-up pipe when
             // records, reports or commit results arrive on an empty queue, so nothing waits for a timeout.
@@ -264,7 +275,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
             connector: spec.name, recordsIn: snapshot.consumed, recordsOut: snapshot.produced, dlq: snapshot.deadLettered,
             retries: snapshot.retries, committed: snapshot.committed,
             seconds: Self.seconds(since: started),
-            activeSeconds: firstRecordAt.map { Self.seconds(since: $0) } ?? 0)
+            activeSeconds: firstRecordAt.map { Self.seconds(since: $0) } ?? 0,
+            windowSeconds: window?.seconds, windowCPUSeconds: window?.cpu)
         finalSummary.withLock { $0 = summary }
         return summary
     }
@@ -347,6 +359,13 @@ public final class ConnectorRuntime: @unchecked Sendable {
         stats.consumed.add(1, ordering: .relaxed)
         let generation = partitions[slot].generation
         var items: [InFlightOutput] = []
+        if let mismatch = result.selfCheckMismatch {
+            // The compiled path and the interpreter disagreed; the interpreter's verdict is the one used.
+            activity.compiledMismatches += 1
+            logger.error("compiled record path disagrees with the interpreter (the interpreter's result is used)", metadata: [
+                "offset": "\(record.coordinates)", "difference": "\(mismatch)",
+            ])
+        }
         switch result {
         case .success(let context):
             for field in context.filledFields { activity.fieldSeen[field, default: 0] += 1 }
@@ -851,5 +870,23 @@ public final class ConnectorRuntime: @unchecked Sendable {
 
     static func nanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
+    /// User plus system CPU time of the whole process so far.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}
+
+extension Result where Success == RecordContext, Failure == Rejection {
+    /// What the sampled self-check found, if the compiled path and the interpreter disagreed.
+    var selfCheckMismatch: String? {
+        switch self {
+        case .success(let context): return context.selfCheckMismatch
+        case .failure(let rejection): return rejection.selfCheckMismatch
+        }
+    }
 }

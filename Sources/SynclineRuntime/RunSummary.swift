@@ -11,6 +11,11 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var seconds: Double
     /// From the first consumed record to the end of the run (excludes start-up and the group join).
     public var activeSeconds: Double
+    /// From the first consumed record to the moment the last output was acknowledged and the
+    /// brokers confirmed the commit covering it (before drain and close): the benchmark's window.
+    public var windowSeconds: Double?
+    /// CPU time (user + system, whole process) spent in that window.
+    public var windowCPUSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case connector
@@ -18,6 +23,8 @@ public struct RunSummary: Sendable, Codable, Equatable {
         case recordsOut = "records_out"
         case dlq, retries, committed, seconds
         case activeSeconds = "active_seconds"
+        case windowSeconds = "window_seconds"
+        case windowCPUSeconds = "window_cpu_seconds"
     }
 
     public var jsonLine: String {

@@ -44,6 +44,8 @@ public struct ConnectorActivity: Sendable {
     /// Outputs the brokers refused for good that have no DLQ to go to (latency observations,
     /// timed outputs, alerts), by kind: counted and logged, not retried forever.
     public var dropped: [String: Int] = [:]
+    /// Sampled records where the compiled record path and the interpreter disagreed.
+    public var compiledMismatches = 0
 
     public init(connector: String, atMs: Int64) {
         self.connector = connector
@@ -53,6 +55,6 @@ public struct ConnectorActivity: Sendable {
     public var isEmpty: Bool {
         consumed.isEmpty && produced.isEmpty && rejected.isEmpty && observations.isEmpty && skewed == 0
             && unknownSource.isEmpty && retries == 0 && committed == 0 && lag.isEmpty && fieldSeen.isEmpty && throttled.isEmpty && breakerTransitions.isEmpty
-            && expired.isEmpty && commitFailures == 0 && dropped.isEmpty
+            && expired.isEmpty && commitFailures == 0 && dropped.isEmpty && compiledMismatches == 0
     }
 }
