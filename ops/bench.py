@@ -1080,7 +1080,7 @@ def main_driver(a) -> int:
 
     work = tempfile.mkdtemp(prefix="syncline-bench-")
     root = os.path.join(work, "root")
-    logs = os.path.join(OUT_DIR, "logs")
+    logs = getattr(a, "logs_dir", None) or os.path.join(OUT_DIR, "logs")
     shutil.rmtree(logs, ignore_errors=True)
     os.makedirs(os.path.join(root, "topics"))
     os.makedirs(os.path.join(root, "connectors"))
@@ -1557,6 +1557,7 @@ def run_all(a) -> int:
         b = copy.copy(a)
         b.mapping = mode == "mapping"
         b.out = os.path.join(OUT_DIR, f"latest-{mode}.json")
+        b.logs_dir = os.path.join(OUT_DIR, f"logs-{mode}")
         log(f"--all: {mode} mode")
         try:
             codes[mode] = main_driver(b)

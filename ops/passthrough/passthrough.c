@@ -29,14 +29,15 @@
  * passes; draining the queue wakes nothing. (fetch.queue.backoff.ms, added in 2.3.0, is not in
  * 2.0.2.) A consumer that drains a 16 MiB queue in 50 ms and then waits up to a second for the
  * next fetch runs at a fraction of its speed. This program avoids it without a sleep:
- *   - prefetch thresholds sized in records and bytes (--prefetch-records, --prefetch-kbytes,
- *     defaults 200,000 records / 128 MiB: queued.min.messages and queued.max.messages.kbytes), and
- *   - when the consumer queue was full and has drained below half of --prefetch-records
+ *   - when the consumer queue has been near its limit (--prefetch-records = queued.min.messages,
+ *     default 20,000; --prefetch-kbytes = queued.max.messages.kbytes, default 16 MiB, counted in
+ *     value bytes; whichever binds first) and has drained below half of it
  *     (rd_kafka_queue_length), it wakes the broker threads by sending each broker that leads an
  *     input partition a ListOffsets request (rd_kafka_offsets_for_times with one partition per
  *     leader, asynchronously on a helper thread): a request enqueued for a broker thread is an op
  *     that ends its wait, and the thread then re-decides its partitions and fetches at once.
- * With --no-wakeup it relies on the thresholds alone (for comparison); `wakeups` and
+ * A small prefetch refilled this way ran faster here than a 128 MiB one (fewer cache misses), at a
+ * third of the memory. With --no-wakeup it relies on the thresholds alone (for comparison); `wakeups` and
  * `idle_max_ms` (the longest time the loop found nothing to consume before it had N records) in
  * the summary show whether a stall happened.
  *
@@ -300,8 +301,8 @@ static int drain_fd(int fd) {
 static void usage(void) {
     fprintf(stderr,
             "usage: passthrough --brokers LIST --group G --input TOPIC --output TOPIC --count N\n"
-            "                   [--batch 2000] [--commit-interval-ms 500] [--prefetch-records 200000]\n"
-            "                   [--prefetch-kbytes 131072] [--no-wakeup] [-X prop=value ...]\n"
+            "                   [--batch 2000] [--commit-interval-ms 500] [--prefetch-records 20000]\n"
+            "                   [--prefetch-kbytes 16384] [--no-wakeup] [-X prop=value ...]\n"
             "       passthrough --version\n");
     exit(2);
 }
@@ -309,7 +310,7 @@ static void usage(void) {
 int main(int argc, char **argv) {
     const char *brokers = NULL, *group = NULL, *input = NULL, *output = NULL;
     int batch = 2000, commit_interval_ms = 500, wakeup = 1;
-    long prefetch_records = 200000, prefetch_kbytes = 131072;
+    long prefetch_records = 20000, prefetch_kbytes = 16384;
     const char *extra[64];
     int extra_count = 0;
     for (int i = 1; i < argc; i++) {
@@ -431,7 +432,7 @@ int main(int argc, char **argv) {
     double first_record = 0, cpu_first = 0, last_commit = now_s(), idle_since = 0, idle_max = 0, idle_total = 0;
     int status = 0, queue_was_full = 0;
     long long kicks = 0;
-    size_t full_mark = (size_t)(prefetch_records * 9 / 10), low_mark = (size_t)(prefetch_records / 2);
+    long long value_bytes = 0; /* sum of consumed value sizes: the queue's byte limit in records */
 
     while (!stop_requested) {
         ssize_t n = rd_kafka_consume_batch_queue(queue, 0, msgs, (size_t)batch);
@@ -443,11 +444,16 @@ int main(int argc, char **argv) {
                 rd_kafka_message_destroy(m);
                 continue;
             }
+            if (consumed >= count) { /* beyond N (only when the topic holds more): not ours to copy */
+                rd_kafka_message_destroy(m);
+                continue;
+            }
             if (first_record == 0) {
                 first_record = now_s();
                 cpu_first = cpu_s();
             }
             consumed++;
+            value_bytes += (long long)m->len;
             uint64_t seq = track(m->partition, m->offset);
             uint64_t token = ((uint64_t)m->partition << 40) | seq;
             rd_kafka_headers_t *hdrs = NULL;
@@ -481,7 +487,13 @@ int main(int argc, char **argv) {
             status = 1;
             break;
         }
-        if (wakeup && consumed < count) {
+        if (wakeup && consumed < count && consumed > 0) {
+            /* The queue's limit in records: queued.min.messages, or queued.max.messages.kbytes over
+             * the average value size (librdkafka counts value bytes), whichever comes first. */
+            double avg = (double)value_bytes / (double)consumed;
+            double limit = (double)prefetch_kbytes * 1024.0 / (avg > 1 ? avg : 1);
+            if (limit > (double)prefetch_records) limit = (double)prefetch_records;
+            size_t full_mark = (size_t)(limit * 0.9), low_mark = (size_t)(limit * 0.5);
             size_t queued = rd_kafka_queue_length(queue);
             if (queued >= full_mark) {
                 queue_was_full = 1;
