@@ -64,7 +64,9 @@ public final class HubMetrics: ConnectorObserver, @unchecked Sendable {
         if activity.retries > 0 { counter(MetricNames.deliveryRetries, base).increment(by: Int64(activity.retries)) }
         if activity.committed > 0 { counter(MetricNames.committedRecords, base).increment(by: Int64(activity.committed)) }
         for (key, count) in activity.throttled {
-            counter(MetricNames.rateLimitThrottled, ["connector": connector, "key": key]).increment(by: Int64(count))
+            // Labelled by the rate-limit rule, never by the record key (personal data, unbounded).
+            counter(MetricNames.rateLimitThrottled, ["connector": connector, "rule": Self.rateLimitRule(throttledKey: key)])
+                .increment(by: Int64(count))
         }
         for change in activity.breakerTransitions {
             counter(MetricNames.breakerTransitions, ["connector": connector, "sink": "kafka", "to": change.to.rawValue]).increment()
@@ -132,5 +134,10 @@ public final class HubMetrics: ConnectorObserver, @unchecked Sendable {
 
     private static func key(_ name: String, _ labels: [String: String]) -> String {
         name + "|" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    }
+
+    /// The `rule` label of a throttle: the connector's own bucket (`*`) or the per-key one.
+    static func rateLimitRule(throttledKey key: String) -> String {
+        key == "*" ? "records_per_second" : "per_key_records_per_second"
     }
 }
