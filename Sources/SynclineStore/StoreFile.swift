@@ -13,10 +13,11 @@ enum StoreFile {
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
+        let pool = try DatabasePool(path: path, configuration: configuration)
         // These stores gate offset commits (connector state, identity): a commit must never get
         // ahead of state a power loss could take back, so every transaction is synced (WAL + FULL).
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        let pool = try DatabasePool(path: path, configuration: configuration)
+        // Set on the pool's one writer connection after GRDB's own WAL set-up (which picks NORMAL).
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try migrator.migrate(pool)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         return pool
