@@ -5,9 +5,12 @@ import Foundation
 import NIOCore
 import SynclineCore
 
-/// The admin HTTP server: `/metrics`, `/healthz`, `/readyz` and the JSON API under `/api/v1`.
+/// The admin HTTP server: the status page, `/metrics`, `/healthz`, `/readyz` and the JSON API
+/// under `/api/v1`. Webhooks are not served here (`IngressServer` has its own listener).
 /// Mutating calls need the bearer token; without a configured token they are refused, and the
-/// server refuses to listen on a non-loopback address at all.
+/// server refuses to listen on a non-loopback address at all. Off loopback every read except the
+/// health probes needs the token too. Personal data in answers (DLQ reasons, alert phones and
+/// ids) is masked unless the caller presents the token and asks for `?unmasked=1`.
 public enum AdminServer {
     /// Where to listen and who may change things.
     public struct Settings: Sendable {
@@ -24,11 +27,11 @@ public enum AdminServer {
 
         /// Parses `HOST:PORT` (`--admin`).
         public init?(address: String, token: String?) {
-            guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else { return nil }
-            self.init(host: String(address[..<colon]), port: port, token: token)
+            guard let parsed = ListenAddress(address) else { return nil }
+            self.init(host: parsed.host, port: parsed.port, token: token)
         }
 
-        public var isLoopback: Bool { host == "127.0.0.1" || host == "localhost" || host == "::1" || host.hasPrefix("127.") }
+        public var isLoopback: Bool { ListenAddress.isLoopback(host: host) }
     }
 
     /// A configuration the server refuses to start with.
@@ -38,16 +41,17 @@ public enum AdminServer {
 
     /// Builds the server as a `Service`; `onListening` receives `http://host:port` once it is bound.
     public static func make(
-        backend: any AdminBackend, settings: Settings, logger: Logger, ingress: IngressRoutes? = nil,
+        backend: any AdminBackend, settings: Settings, logger: Logger,
         onListening: @escaping @Sendable (String) async -> Void = { _ in }
     ) throws -> any ApplicationProtocol {
         if !settings.isLoopback && (settings.token ?? "").isEmpty {
             throw UnsafeConfiguration(description: "refusing to serve the admin API on \(settings.host) without a bearer token (set SYNCLINE_ADMIN_TOKEN)")
         }
         let router = Router()
-        addRoutes(to: router, backend: backend, token: settings.token.map(BearerToken.init))
-        ingress?.add(to: router, logger: logger)
-        let host = settings.host
+        let token = settings.token.flatMap { $0.isEmpty ? nil : BearerToken($0) }
+        if !settings.isLoopback { router.add(middleware: AdminReadGuard(token: token)) }
+        addRoutes(to: router, backend: backend, token: token)
+        let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
         return Application(
             router: router,
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "syncline"),
@@ -59,7 +63,7 @@ public enum AdminServer {
     }
 
     static func addRoutes(to router: Router<BasicRequestContext>, backend: any AdminBackend, token: BearerToken?) {
-        StatusPage.addRoutes(to: router, backend: backend)
+        StatusPage.addRoutes(to: router, backend: backend, token: token)
         router.get("healthz") { _, _ in "ok\n" }
         router.get("readyz") { _, _ -> Response in
             let reasons = backend.readiness()
@@ -99,12 +103,18 @@ public enum AdminServer {
             let samples = try backend.ledger.latestDelayedSamples(connector: connector, limit: limit)
             return AdminViews.Samples(samples: samples.map(AdminViews.sample))
         }
-        api.get("dlq") { request, _ -> AdminViews.DeadLetters in
+        api.get("dlq") { request, _ -> Response in
+            let unmasked: Bool
+            switch try wantsUnmasked(request, token: token) {
+            case .success(let value): unmasked = value
+            case .failure(let refusal): return refusal.response
+            }
             let connector = request.uri.queryParameters.get("connector")
             let code = request.uri.queryParameters.get("code")
             let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 5_000)
             let entries = try backend.ledger.deadLetters(connector: connector, code: code, limit: limit)
-            return AdminViews.DeadLetters(dead_letters: entries.map(AdminViews.deadLetter))
+            let views = entries.map { AdminViews.deadLetter($0, masked: !unmasked) }
+            return try json(AdminViews.DeadLetters(dead_letters: views), status: .ok)
         }
     }
 
@@ -119,6 +129,28 @@ public enum AdminServer {
             return response
         }
         return nil
+    }
+
+    /// A refusal already rendered as the response to send.
+    struct Refusal: Error {
+        var response: Response
+    }
+
+    /// Whether the caller asked for personal data unmasked (`?unmasked=1`) and may have it: only
+    /// with the admin token, on any address. Asking without it is refused rather than ignored.
+    static func wantsUnmasked(_ request: Request, token: BearerToken?) throws -> Result<Bool, Refusal> {
+        let asked = request.uri.queryParameters.get("unmasked").map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false
+        guard asked else { return .success(false) }
+        guard let token else {
+            return .failure(Refusal(response: try json(
+                AdminViews.Problem(error: "unmasked reads need the admin token, and none is configured (SYNCLINE_ADMIN_TOKEN)"), status: .forbidden)))
+        }
+        guard token.acceptsRead(authorizationHeader: request.headers[.authorization]) else {
+            var response = try json(AdminViews.Problem(error: "unmasked reads need the admin token (Authorization: Bearer …)"), status: .unauthorized)
+            response.headers[.wwwAuthenticate] = "Bearer"
+            return .failure(Refusal(response: response))
+        }
+        return .success(true)
     }
 
     static func outcome(_ name: String, found: Bool, state: String) throws -> Response {
@@ -143,4 +175,3 @@ public enum AdminServer {
 extension AdminViews.Connectors: ResponseEncodable {}
 extension AdminViews.Channels: ResponseEncodable {}
 extension AdminViews.Samples: ResponseEncodable {}
-extension AdminViews.DeadLetters: ResponseEncodable {}

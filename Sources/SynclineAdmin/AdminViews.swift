@@ -83,10 +83,11 @@ enum AdminViews {
             mapping_version: sample.mappingVersion)
     }
 
-    static func deadLetter(_ entry: DeadLetterEntry) -> DeadLetter {
+    /// One DLQ index row; `masked` masks the quoted values, phones and emails in the reason.
+    static func deadLetter(_ entry: DeadLetterEntry, masked: Bool) -> DeadLetter {
         DeadLetter(
             connector: entry.connector, stage: entry.stage, code: entry.code, field: entry.field, rule: entry.rule,
-            message: entry.message, source: "\(entry.sourceTopic)[\(entry.sourcePartition)]@\(entry.sourceOffset)",
+            message: masked ? PersonalDataMask.text(entry.message) : entry.message, source: "\(entry.sourceTopic)[\(entry.sourcePartition)]@\(entry.sourceOffset)",
             dlq: "\(entry.dlqTopic)[\(entry.dlqPartition)]@\(entry.dlqOffset)", event_id: entry.eventID,
             failed_at: UTCTimestamp.format(ms: entry.failedAtMs), mapping_version: entry.mappingVersion)
     }

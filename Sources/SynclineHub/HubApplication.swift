@@ -30,10 +30,12 @@ public struct HubApplication: Sendable {
 
 /// Builds the hub: loads and checks topics and connectors (refusing to start on any problem),
 /// opens the ledger, starts the embedded cluster when no brokers are given, applies topics, and
-/// wires connectors, metrics and the admin server. `onAdminListening` receives `http://host:port`.
+/// wires connectors, metrics, the admin server and the webhook listener. `onAdminListening` and
+/// `onIngressListening` receive `http://host:port` once each listener is bound.
 public func buildApplication(
     _ options: HubOptions, logger: Logger = Logger(label: "syncline"), signals: [UnixSignal] = [],
-    onAdminListening: @escaping @Sendable (String) async -> Void = { _ in }, demo: DemoOptions? = nil
+    onAdminListening: @escaping @Sendable (String) async -> Void = { _ in }, demo: DemoOptions? = nil,
+    onIngressListening: @escaping @Sendable (String) async -> Void = { _ in }
 ) async throws -> HubApplication {
     let catalog = try TopicCatalog.load(directory: options.topicsDirectory)
     let specs = try ConnectorSpecParser.loadAll(directory: options.connectorsDirectory)
@@ -51,10 +53,13 @@ public func buildApplication(
         }
     }
     if !problems.isEmpty { throw ConfigProblems(problems) }
+    if let address = options.ingress {  // before anything starts
+        let unverified = specs.filter { $0.ingress?.verify == IngressSpec.Verification.none }.map(\.name).sorted()
+        try IngressServer.check(unverified: unverified, address: address)
+    }
 
-    // State (ledger, identity index, conversation state) is for the hub's user only.
-    try FileManager.default.createDirectory(
-        at: options.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    // State (ledger, identity index, conversation state) is for the hub's user only, at every start.
+    try StateDirectory.prepare(options.stateDirectory)
     let ledger = try Ledger(path: Ledger.path(inStateDirectory: options.stateDirectory))
     let identity = try IdentityIndex(path: IdentityIndex.path(inStateDirectory: options.stateDirectory))
     let processors = ConnectorProcessors(
@@ -105,12 +110,23 @@ public func buildApplication(
     }
     let alertTail = AlertTail(config: kafka, partitions: catalog[TopicNames.alerts]?.partitions ?? 6, logger: logger)
     let backend = HubAdminBackend(runtimes: runtimes, metrics: metrics, ledger: ledger, delays: delays, alertTail: alertTail)
-    // Webhook ingress: its publisher starts before, and stops after, the admin server that hosts it.
-    let ingress = options.admin == nil ? nil : try IngressPublisher.assemble(specs: pipelines.map(\.0), kafka: kafka, metrics: metrics, logger: logger)
-    if let ingress { services.append(.init(service: ingress.publisher)) }
+    // Webhook ingress on its own listener: its publisher starts before, and stops after, it.
+    if let address = options.ingress {
+        if let ingress = try IngressPublisher.assemble(specs: pipelines.map(\.0), kafka: kafka, metrics: metrics, logger: logger) {
+            let server = try IngressServer.make(routes: ingress.routes, address: address, logger: logger, onListening: onIngressListening)
+            services.append(.init(service: ingress.publisher))
+            services.append(.init(service: server))
+        } else {
+            logger.notice("--ingress \(address) is set but no connector declares ingress:; no webhook listener started")
+        }
+    } else {
+        let declared = pipelines.map(\.0).filter { $0.ingress != nil }.map(\.name)
+        if !declared.isEmpty {
+            logger.info("webhook ingress is off (no --ingress HOST:PORT); connectors with an ingress block: \(declared.joined(separator: ", "))")
+        }
+    }
     if let admin = options.admin {
-        let server = try AdminServer.make(
-            backend: backend, settings: admin, logger: logger, ingress: ingress?.routes, onListening: onAdminListening)
+        let server = try AdminServer.make(backend: backend, settings: admin, logger: logger, onListening: onAdminListening)
         services.append(.init(service: server))
     }
     // Before the connectors, so it stops after them.

@@ -78,7 +78,9 @@ public final class HubMetrics: ConnectorObserver, @unchecked Sendable {
             counter(MetricNames.outputsDropped, ["connector": connector, "kind": kind]).increment(by: Int64(count))
         }
         for (key, count) in activity.throttled {
-            counter(MetricNames.rateLimitThrottled, ["connector": connector, "key": key]).increment(by: Int64(count))
+            // Labelled by the rate-limit rule, never by the record key (personal data, unbounded).
+            counter(MetricNames.rateLimitThrottled, ["connector": connector, "rule": Self.rateLimitRule(throttledKey: key)])
+                .increment(by: Int64(count))
         }
         for change in activity.breakerTransitions {
             counter(MetricNames.breakerTransitions, ["connector": connector, "sink": "kafka", "to": change.to.rawValue]).increment()
@@ -146,5 +148,10 @@ public final class HubMetrics: ConnectorObserver, @unchecked Sendable {
 
     private static func key(_ name: String, _ labels: [String: String]) -> String {
         name + "|" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    }
+
+    /// The `rule` label of a throttle: the connector's own bucket (`*`) or the per-key one.
+    static func rateLimitRule(throttledKey key: String) -> String {
+        key == "*" ? "records_per_second" : "per_key_records_per_second"
     }
 }

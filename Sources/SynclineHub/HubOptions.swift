@@ -16,15 +16,19 @@ public struct HubOptions: Sendable {
     public var groupPrefix: String
     /// The admin server (nil: no admin server).
     public var admin: AdminServer.Settings?
+    /// The webhook listener (`--ingress`; nil: connectors' `ingress:` blocks are not served).
+    public var ingress: ListenAddress?
     /// How long the ledger keeps rows.
     public var ledgerRetentionMs: Int64
 
     public init(
         brokers: String? = nil, embeddedBrokers: Int = 3, topicsDirectory: URL, connectorsDirectory: URL,
         stateDirectory: URL, kafkaProperties: [String: String] = [:], groupPrefix: String = "syncline",
-        admin: AdminServer.Settings? = AdminServer.Settings(), ledgerRetentionMs: Int64 = 7 * 86_400_000
+        admin: AdminServer.Settings? = AdminServer.Settings(), ledgerRetentionMs: Int64 = 7 * 86_400_000,
+        ingress: ListenAddress? = nil
     ) {
         self.admin = admin
+        self.ingress = ingress
         self.ledgerRetentionMs = ledgerRetentionMs
         self.brokers = brokers
         self.embeddedBrokers = embeddedBrokers

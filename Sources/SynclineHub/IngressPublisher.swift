@@ -91,7 +91,7 @@ public final class IngressPublisher: IngressSink, Service, Sendable {
         for endpoint in endpoints {
             PIIMasker.registerSecrets(IngressEndpoint.secrets(of: endpoint.ingress, environment: environment))
             if case .failure = endpoint.verifier {
-                let names = [endpoint.ingress.secretEnv, endpoint.ingress.aesKeyEnv].compactMap { $0 }.joined(separator: ", ")
+                let names = endpoint.requiredVariables.joined(separator: ", ")
                 logger.error("ingress for \(endpoint.connector.name) is not configured: set \(names) in the environment; requests get 503 until then")
             }
             let name = endpoint.connector.name

@@ -11,12 +11,18 @@ public enum HMACWebhookSignature {
 
     /// True when `signature` (hex, `sha256=`hex or base64) is the MAC of timestamp + body; constant time.
     public static func verify(signature: String, secret: String, timestamp: String, body: [UInt8]) -> Bool {
+        verifiedMAC(signature: signature, secret: secret, timestamp: timestamp, body: body) != nil
+    }
+
+    /// The MAC bytes the signature encodes when it is the MAC of timestamp + body, else nil.
+    /// Several encodings of one MAC decode to the same bytes: callers key replays on these.
+    public static func verifiedMAC(signature: String, secret: String, timestamp: String, body: [UInt8]) -> [UInt8]? {
         let expected = mac(secret: secret, timestamp: timestamp, body: body)
         var given = signature.trimmingCharacters(in: .whitespaces)
         if given.lowercased().hasPrefix("sha256=") { given = String(given.dropFirst("sha256=".count)) }
-        if let bytes = Hex.decode(given), ConstantTime.equals(bytes, expected) { return true }
-        if let data = Data(base64Encoded: given), ConstantTime.equals(Array(data), expected) { return true }
-        return false
+        if let bytes = Hex.decode(given), ConstantTime.equals(bytes, expected) { return bytes }
+        if let data = Data(base64Encoded: given), ConstantTime.equals(Array(data), expected) { return Array(data) }
+        return nil
     }
 
     static func mac(secret: String, timestamp: String, body: [UInt8]) -> [UInt8] {

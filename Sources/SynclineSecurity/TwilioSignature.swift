@@ -18,8 +18,15 @@ public enum TwilioSignature {
 
     /// Constant-time check of the header value.
     public static func verify(signature: String, authToken: String, url: String, parameters: [(name: String, value: String)]) -> Bool {
-        guard let given = Data(base64Encoded: signature.trimmingCharacters(in: .whitespaces)) else { return false }
-        return ConstantTime.equals(Array(given), mac(authToken: authToken, base: baseString(url: url, parameters: parameters)))
+        verifiedMAC(signature: signature, authToken: authToken, url: url, parameters: parameters) != nil
+    }
+
+    /// The decoded MAC when the header is Twilio's base64 of the expected MAC (the only encoding
+    /// Twilio documents), else nil.
+    public static func verifiedMAC(signature: String, authToken: String, url: String, parameters: [(name: String, value: String)]) -> [UInt8]? {
+        guard let given = Data(base64Encoded: signature.trimmingCharacters(in: .whitespaces)) else { return nil }
+        let bytes = Array(given)
+        return ConstantTime.equals(bytes, mac(authToken: authToken, base: baseString(url: url, parameters: parameters))) ? bytes : nil
     }
 
     static func mac(authToken: String, base: String) -> [UInt8] {

@@ -64,8 +64,10 @@ public struct WeComCrypto: Sendable {
         return try decrypt(encrypted)
     }
 
+    /// WeCom documents `msg_signature` as lowercase hex: exactly that is accepted, so one signed
+    /// callback has one spelling.
     private func checkSignature(_ given: String, timestamp: String, nonce: String, encrypted: String) throws(Failure) {
-        guard ConstantTime.equals(given.lowercased(), signature(timestamp: timestamp, nonce: nonce, encrypted: encrypted)) else {
+        guard ConstantTime.equals(given, signature(timestamp: timestamp, nonce: nonce, encrypted: encrypted)) else {
             throw .badSignature
         }
     }

@@ -3,6 +3,8 @@ public enum WebhookRejection: String, Error, Sendable, Equatable, CaseIterable {
     case unknownConnector = "unknown_connector"
     case wrongMethod = "wrong_method"
     case rateLimited = "rate_limited"
+    /// The sending address's own bucket is empty (checked before the signature).
+    case sourceRateLimited = "source_rate_limited"
     case unsupportedMediaType = "unsupported_media_type"
     case bodyTooLarge = "body_too_large"
     case missingSignature = "missing_signature"
@@ -10,6 +12,8 @@ public enum WebhookRejection: String, Error, Sendable, Equatable, CaseIterable {
     case missingTimestamp = "missing_timestamp"
     case staleTimestamp = "stale_timestamp"
     case replayed = "replayed"
+    /// The same signed request is being published right now: retry after `Retry-After`.
+    case inFlight = "in_flight"
     case wrongReceiver = "wrong_receiver"
     case malformed = "malformed"
     case notConfigured = "not_configured"
@@ -20,7 +24,8 @@ public enum WebhookRejection: String, Error, Sendable, Equatable, CaseIterable {
         switch self {
         case .unknownConnector: return 404
         case .wrongMethod: return 405
-        case .rateLimited: return 429
+        case .rateLimited, .sourceRateLimited: return 429
+        case .inFlight: return 409
         case .unsupportedMediaType: return 415
         case .bodyTooLarge: return 413
         case .missingSignature, .badSignature, .missingTimestamp, .staleTimestamp, .replayed, .wrongReceiver: return 401
@@ -35,6 +40,8 @@ public enum WebhookRejection: String, Error, Sendable, Equatable, CaseIterable {
         case .unknownConnector: return "no connector with webhook ingress has this name"
         case .wrongMethod: return "this method is not accepted here"
         case .rateLimited: return "too many requests; retry later"
+        case .sourceRateLimited: return "too many requests from this address; retry later"
+        case .inFlight: return "this signed request is being stored now; retry later"
         case .unsupportedMediaType: return "content type not accepted by this connector's ingress"
         case .bodyTooLarge: return "request body too large"
         case .missingSignature: return "the request is not signed"

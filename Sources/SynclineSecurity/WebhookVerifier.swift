@@ -10,7 +10,9 @@ public struct WebhookVerifier: Sendable {
 
     /// Fails with `.notConfigured` when the scheme needs a secret (or WeCom key) that is missing or
     /// malformed; the message never contains the secret.
-    public init(spec: IngressSpec, secret: String?, aesKey: String? = nil) throws(WebhookRejection) {
+    /// - Parameter receiverID: WeCom's receiver id when it comes from the environment
+    ///   (`receiver_id_env`); else the file's `receiver_id`.
+    public init(spec: IngressSpec, secret: String?, aesKey: String? = nil, receiverID: String? = nil) throws(WebhookRejection) {
         self.spec = spec
         let secret = secret.flatMap { $0.isEmpty ? nil : $0 }
         self.secret = secret
@@ -23,7 +25,7 @@ public struct WebhookVerifier: Sendable {
             wecom = nil
             return
         }
-        guard let aesKey, let receiver = spec.receiverID else { throw .notConfigured }
+        guard let aesKey, let receiver = receiverID ?? spec.receiverID, !receiver.isEmpty else { throw .notConfigured }
         do throws(WeComCrypto.Failure) {
             wecom = try WeComCrypto(token: secret, encodingAESKey: aesKey, receiverID: receiver)
         } catch {
@@ -42,20 +44,20 @@ public struct WebhookVerifier: Sendable {
             guard let signature = request.header(spec.header), !signature.isEmpty else { throw .missingSignature }
             guard let timestamp = request.header(spec.timestampHeader), !timestamp.isEmpty else { throw .missingTimestamp }
             let secret = self.secret ?? ""
-            let valid = spec.verify == .hmac
-                ? HMACWebhookSignature.verify(signature: signature, secret: secret, timestamp: timestamp, body: request.body)
-                : ZendeskSignature.verify(signature: signature, secret: secret, timestamp: timestamp, body: request.body)
-            guard valid else { throw .badSignature }
+            let mac = spec.verify == .hmac
+                ? HMACWebhookSignature.verifiedMAC(signature: signature, secret: secret, timestamp: timestamp, body: request.body)
+                : ZendeskSignature.verifiedMAC(signature: signature, secret: secret, timestamp: timestamp, body: request.body)
+            guard let mac else { throw .badSignature }
             guard WebhookTimestamp.isFresh(timestamp, now: now, windowSeconds: spec.replayWindowSeconds) else { throw .staleTimestamp }
-            return .publish(body: request.body, replayKey: "\(spec.verify.rawValue):\(signature)")
+            return .publish(body: request.body, replayKey: Self.replayKey(spec.verify, timestamp: timestamp, mac: mac))
         case .twilio:
             guard request.method == "POST" else { throw .wrongMethod }
             guard let signature = request.header(spec.header), !signature.isEmpty else { throw .missingSignature }
             let parameters = TwilioSignature.formParameters(request.body)
-            guard TwilioSignature.verify(signature: signature, authToken: secret ?? "", url: request.url, parameters: parameters) else {
+            guard let mac = TwilioSignature.verifiedMAC(signature: signature, authToken: secret ?? "", url: request.url, parameters: parameters) else {
                 throw .badSignature
             }
-            return .publish(body: request.body, replayKey: "twilio:\(signature)")
+            return .publish(body: request.body, replayKey: Self.replayKey(.twilio, timestamp: nil, mac: mac))
         case .wecom:
             return try verifyWeCom(request, now: now)
         }
@@ -80,7 +82,14 @@ public struct WebhookVerifier: Sendable {
             try wecom.decryptMessage(msgSignature: signature, timestamp: timestamp, nonce: nonce, body: request.body)
         }
         guard WebhookTimestamp.isFresh(timestamp, now: now, windowSeconds: spec.replayWindowSeconds) else { throw .staleTimestamp }
-        return .publish(body: message, replayKey: "wecom:\(signature)")
+        // Verified above as WeCom's lowercase hex, so it decodes.
+        return .publish(body: message, replayKey: Self.replayKey(.wecom, timestamp: timestamp, mac: Hex.decode(signature) ?? []))
+    }
+
+    /// What the replay guard remembers: the scheme, the signed timestamp (where one is signed) and
+    /// the decoded MAC — the same for every encoding of one signature.
+    public static func replayKey(_ scheme: IngressSpec.Verification, timestamp: String?, mac: [UInt8]) -> String {
+        "\(scheme.rawValue):\(timestamp ?? "-"):\(Hex.encode(mac))"
     }
 
     private static func mapped<T>(_ body: () throws(WeComCrypto.Failure) -> T) throws(WebhookRejection) -> T {

@@ -13,7 +13,14 @@ public enum ZendeskSignature {
 
     /// Constant-time check of a base64 signature.
     public static func verify(signature: String, secret: String, timestamp: String, body: [UInt8]) -> Bool {
-        guard let given = Data(base64Encoded: signature.trimmingCharacters(in: .whitespaces)) else { return false }
-        return ConstantTime.equals(Array(given), HMACWebhookSignature.mac(secret: secret, timestamp: timestamp, body: body))
+        verifiedMAC(signature: signature, secret: secret, timestamp: timestamp, body: body) != nil
+    }
+
+    /// The decoded MAC when the signature is Zendesk's base64 of the expected MAC (the only encoding
+    /// Zendesk documents), else nil.
+    public static func verifiedMAC(signature: String, secret: String, timestamp: String, body: [UInt8]) -> [UInt8]? {
+        guard let given = Data(base64Encoded: signature.trimmingCharacters(in: .whitespaces)) else { return nil }
+        let bytes = Array(given)
+        return ConstantTime.equals(bytes, HMACWebhookSignature.mac(secret: secret, timestamp: timestamp, body: body)) ? bytes : nil
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 /// Opens one of the hub's SQLite files the way the ledger does: created with owner-only
-/// permissions, WAL (a `DatabasePool`), a busy timeout, migrated to the latest schema.
+/// permissions, WAL (a `DatabasePool`) with `synchronous=FULL`, a busy timeout, migrated to the
+/// latest schema.
 enum StoreFile {
     static func open(path: String, migrator: DatabaseMigrator) throws -> DatabasePool {
         let url = URL(fileURLWithPath: path)
@@ -13,6 +14,10 @@ enum StoreFile {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         let pool = try DatabasePool(path: path, configuration: configuration)
+        // These stores gate offset commits (connector state, identity): a commit must never get
+        // ahead of state a power loss could take back, so every transaction is synced (WAL + FULL).
+        // Set on the pool's one writer connection after GRDB's own WAL set-up (which picks NORMAL).
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try migrator.migrate(pool)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         return pool

@@ -19,6 +19,8 @@ struct DLQCommand: AsyncParsableCommand {
         var code: String?
         @Option(help: "At most this many (newest first).")
         var limit: Int = 50
+        @Flag(help: "Show the rejected values quoted in the reasons (phones, emails, text) unmasked; local use only.")
+        var unmasked = false
 
         func run() async throws {
             let ledger = try LatencyCommand.openLedger(common)
@@ -37,7 +39,7 @@ struct DLQCommand: AsyncParsableCommand {
             for line in TextTable.render(rows) { Terminal.say(line) }
             Terminal.say("")
             for e in entries.prefix(10) {
-                Terminal.say("\(e.sourceTopic)[\(e.sourcePartition)]@\(e.sourceOffset): \(e.message)")
+                Terminal.say("\(e.sourceTopic)[\(e.sourcePartition)]@\(e.sourceOffset): \(unmasked ? e.message : PersonalDataMask.text(e.message))")
             }
         }
     }

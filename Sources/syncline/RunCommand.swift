@@ -4,6 +4,7 @@ import ServiceLifecycle
 import SynclineConnectors
 import SynclineRuntime
 import SynclineCore
+import SynclineHub
 import SynclineKafka
 import SynclineStore
 
@@ -52,7 +53,7 @@ struct RunCommand: AsyncParsableCommand {
         // Code-level processors (im, telephony) keep durable state; it lives in the state directory,
         // and links against the identity index found there (built by `syncline up`).
         let state = common.stateURL
-        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try StateDirectory.prepare(state)
         let catalog = try? TopicCatalog.load(directory: common.rootURL.appendingPathComponent("topics"))
         let processors = ConnectorProcessors(
             identity: try IdentityIndex(path: IdentityIndex.path(inStateDirectory: state)),

@@ -18,8 +18,11 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Brokers of the embedded cluster.")
     var embeddedBrokers: Int = 3
 
-    @Option(help: "Admin server address HOST:PORT (port 0 picks a free one). Mutating calls need $SYNCLINE_ADMIN_TOKEN.")
+    @Option(help: "Admin server address HOST:PORT (port 0 picks a free one). Mutating calls need $SYNCLINE_ADMIN_TOKEN, and so does every read off loopback.")
     var admin: String = "127.0.0.1:8080"
+
+    @Option(help: "Serve webhooks (connectors' ingress: blocks) on their own listener HOST:PORT (also $SYNCLINE_INGRESS). Without it no webhook is served.")
+    var ingress: String?
 
     @Flag(help: "Also publish realistic demo traffic for all five upstream systems, with a live summary every 5 s (open the admin URL for the status page).")
     var demo = false
@@ -32,11 +35,20 @@ struct UpCommand: AsyncParsableCommand {
             Terminal.complain("syncline up: --admin must be HOST:PORT, got '\(admin)'")
             throw ExitCode(2)
         }
+        let ingressText = ingress ?? ProcessInfo.processInfo.environment["SYNCLINE_INGRESS"].flatMap { $0.isEmpty ? nil : $0 }
+        var ingressAddress: ListenAddress?
+        if let ingressText {
+            guard let parsed = ListenAddress(ingressText) else {
+                Terminal.complain("syncline up: --ingress must be HOST:PORT, got '\(ingressText)'")
+                throw ExitCode(2)
+            }
+            ingressAddress = parsed
+        }
         let options = HubOptions(
             brokers: brokers, embeddedBrokers: embeddedBrokers,
             topicsDirectory: common.rootURL.appendingPathComponent("topics"),
             connectorsDirectory: common.rootURL.appendingPathComponent("connectors"),
-            stateDirectory: common.stateURL, admin: adminSettings)
+            stateDirectory: common.stateURL, admin: adminSettings, ingress: ingressAddress)
         let app: HubApplication
         let adminURL = AdminURL()
         do {
@@ -47,7 +59,8 @@ struct UpCommand: AsyncParsableCommand {
                     Terminal.say("admin: \(url)")
                     if demo { Terminal.say("status page: \(url)/  (Ctrl-C stops the demo)") }
                 },
-                demo: demo ? DemoOptions(report: { Terminal.say($0) }) : nil)
+                demo: demo ? DemoOptions(report: { Terminal.say($0) }) : nil,
+                onIngressListening: { url in Terminal.say("ingress: \(url)") })
         } catch let refusal as AdminServer.UnsafeConfiguration {
             Terminal.complain("syncline up: \(refusal)")
             throw ExitCode(2)

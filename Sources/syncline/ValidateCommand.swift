@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SynclineAdmin
 import SynclineCore
 
 /// `syncline validate`: the pre-deploy checks of every connector file, with sample records.
@@ -15,6 +16,9 @@ struct ValidateCommand: AsyncParsableCommand {
 
     @Option(help: "Directory of sample records: <DIR>/<connector>/*.json|*.jsonl (files under invalid/ are skipped).")
     var samples: String?
+
+    @Option(help: "The webhook listener the files will be served on (default $SYNCLINE_INGRESS): `verify: none` is an error unless it is a loopback address.")
+    var ingress: String?
 
     func run() async throws {
         let catalog: TopicCatalog
@@ -47,7 +51,8 @@ struct ValidateCommand: AsyncParsableCommand {
                     warnings += 1
                 }
             }
-            let problems = ConnectorLinter.lint(text: text, file: file.path, catalog: catalog, samples: sampleDocuments)
+            var problems = ConnectorLinter.lint(text: text, file: file.path, catalog: catalog, samples: sampleDocuments)
+            if let problem = unverifiedIngressProblem(text: text, file: file.path) { problems.append(problem) }
             for problem in problems { Terminal.say(problem.description) }
             errors += problems.filter { $0.severity == .error }.count
             warnings += problems.filter { $0.severity == .warning }.count
@@ -60,6 +65,21 @@ struct ValidateCommand: AsyncParsableCommand {
         Terminal.say("\(targets.count) connector file(s): \(errors) error(s), \(warnings) warning(s)")
         if errors > 0 { throw ExitCode(1) }
     }
+
+    /// `verify: none` accepts anyone's webhooks: an error when the ingress listener is not on
+    /// loopback (`syncline up` refuses it too), a warning when the listener is not known here.
+    func unverifiedIngressProblem(text: String, file: String) -> ConfigProblem? {
+        guard let spec = try? ConnectorSpecParser.parse(text, file: file), let ingress = spec.ingress, ingress.verify == .none else { return nil }
+        let address = (ingressAddressText ?? "").isEmpty ? nil : ListenAddress(ingressAddressText ?? "")
+        if let address, address.isLoopback { return nil }
+        let message = address.map {
+            "ingress verify: none on \($0), which is not loopback: anyone who can reach it can publish (use hmac, zendesk, twilio or wecom)"
+        } ?? "ingress verify: none is accepted only when the ingress listener is on loopback (syncline up --ingress 127.0.0.1:PORT)"
+        return ConfigProblem(file: file, field: "ingress.verify", message: message, severity: address == nil ? .warning : .error, connector: spec.name)
+    }
+
+    /// `--ingress`, else `$SYNCLINE_INGRESS`.
+    var ingressAddressText: String? { ingress ?? ProcessInfo.processInfo.environment["SYNCLINE_INGRESS"] }
 
     static func connectorFiles(in directory: URL) -> [URL] {
         ((try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? [])

@@ -126,8 +126,9 @@ struct AdminServerTests {
 final class AsyncURLBox: Sendable {
     private let value = Mutex<String?>(nil)
     func set(_ url: String) { value.withLock { $0 = url } }
+    /// Generous: on a loaded 2-core machine many suites start hubs (and embedded clusters) at once.
     func wait() async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(180)
         while ContinuousClock.now < deadline {
             if let url = value.withLock({ $0 }) { return url }
             try await Task.sleep(for: .milliseconds(20))

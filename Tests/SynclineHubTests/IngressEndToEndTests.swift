@@ -152,7 +152,7 @@ struct IngressEndToEndTests {
             #expect(metrics.contains(line), "missing \(line)")
         }
         // No secret reaches /metrics or /api.
-        let api = try await hub.send("GET", "/api/v1/connectors").text
+        let api = try await hub.admin("GET", "/api/v1/connectors").text
         for secret in [hmacSecret, zendeskSecret, twilioToken, wecomToken, wecomKey].compactMap({ env[$0] }) {
             #expect(!metrics.contains(secret) && !api.contains(secret))
         }

@@ -14,7 +14,7 @@ struct IngressLimitsTests {
     func limits() async throws {
         let hub = try await IngressHarness.start(
             connectors: [
-                "small.yaml": IngressHarness.connector("small", ingress: "{verify: none, max_body_bytes: 64, rate_per_second: 0.01, burst: 3}"),
+                "small.yaml": IngressHarness.connector("small", ingress: "{verify: none, max_body_bytes: 64, rate_per_second: 0.01, burst: 1, source_rate_per_second: 0.01, source_burst: 4}"),
                 "unset.yaml": IngressHarness.connector("unset", ingress: "{verify: hmac, secret_env: SYNCLINE_TEST_NEVER_SET_\(Int.random(in: 1000...9999))}"),
             ],
             topics: IngressHarness.topics(["small", "unset"]))
@@ -23,12 +23,17 @@ struct IngressLimitsTests {
         #expect(big.status == 413)
         let text = try await hub.send("POST", "/ingest/small", headers: ["Content-Type": "text/plain"], body: Array("{}".utf8))
         #expect(text.status == 415)
-        // The rate is checked first, so the two refusals above took tokens too: the bucket (burst 3)
-        // has one left for this request, and the next one waits.
+        // The sending address's bucket (burst 4) is taken first, so the two refusals above took two of
+        // its tokens; the connector's bucket (burst 1) only by requests that got past the checks.
         #expect(try await hub.send("POST", "/ingest/small", headers: json, body: Array(#"{"id":"a"}"#.utf8)).status == 200)
         let limited = try await hub.send("POST", "/ingest/small", headers: json, body: Array(#"{"id":"b"}"#.utf8))
         #expect(limited.status == 429)
+        #expect(limited.text.contains(#""rate_limited""#))
         #expect(Int(limited.headers["retry-after"] ?? "") ?? 0 >= 1)
+        // The address has used its four tokens: the next request is refused before anything else.
+        let flooded = try await hub.send("POST", "/ingest/small", headers: json, body: Array(#"{"id":"c"}"#.utf8))
+        #expect(flooded.status == 429)
+        #expect(flooded.text.contains(#""source_rate_limited""#))
         #expect(try await hub.send("POST", "/ingest/nope", headers: json, body: Array("{}".utf8)).status == 404)
         #expect(try await hub.send("POST", "/ingest/small/twilio", headers: json, body: Array("{}".utf8)).status == 404)
         let unset = try await hub.send("POST", "/ingest/unset", headers: json, body: Array("{}".utf8))
@@ -39,9 +44,10 @@ struct IngressLimitsTests {
             #"syncline_ingress_rejected_total{connector="small",reason="body_too_large"} 1"#,
             #"syncline_ingress_rejected_total{connector="small",reason="unsupported_media_type"} 1"#,
             #"syncline_ingress_rejected_total{connector="small",reason="rate_limited"} 1"#,
+            #"syncline_ingress_rejected_total{connector="small",reason="source_rate_limited"} 1"#,
             #"syncline_ingress_rejected_total{connector="_unknown",reason="unknown_connector"} 2"#,
             #"syncline_ingress_rejected_total{connector="unset",reason="not_configured"} 1"#,
-            #"syncline_ingress_requests_total{connector="small",status="429"} 1"#,
+            #"syncline_ingress_requests_total{connector="small",status="429"} 2"#,
         ] {
             #expect(metrics.contains(line), "missing \(line)")
         }
@@ -107,7 +113,7 @@ struct IngressLimitsTests {
         let headers = ["Content-Type": "application/json", "X-Syncline-Timestamp": timestamp, "X-Syncline-Signature": signature]
         #expect(try await hub.send("POST", "/ingest/scan", headers: headers, body: body).status == 200)
         #expect(try await hub.send("POST", "/ingest/scan", headers: headers, body: body).status == 401)
-        _ = try await hub.send("POST", "/api/v1/connectors/scan/pause", headers: ["Authorization": "Bearer wrong-\(token)"])
+        _ = try await hub.admin("POST", "/api/v1/connectors/scan/pause", headers: ["Authorization": "Bearer wrong-\(token)"])
         _ = try await hub.waitForRecords("hub.hooks.scan.v1", count: 1)
         // Code that logs personal data by mistake is masked too.
         logger.warning("lookup failed for +8613812348000 / zhang.san@example.com with Bearer \(token) and key \(secret)")

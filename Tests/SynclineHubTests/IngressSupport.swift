@@ -11,10 +11,12 @@ import SynclineSecurity
 import Synchronization
 import Testing
 
-/// A hub on a temp project whose connectors take webhooks, with HTTP and Kafka helpers.
+/// A hub on a temp project whose connectors take webhooks on their own listener, with HTTP and
+/// Kafka helpers. `base` is the ingress listener, `adminBase` the admin server.
 struct IngressHarness {
     let app: HubApplication
     let base: String
+    let adminBase: String
     let run: Task<Void, any Error>
     let logger: Logger
 
@@ -59,28 +61,43 @@ struct IngressHarness {
     }
 
     static func start(
-        connectors: [String: String], topics: [String: String], token: String? = nil, logger: Logger? = nil
+        connectors: [String: String], topics: [String: String], token: String? = nil, logger: Logger? = nil,
+        adminHost: String = "127.0.0.1", ingressHost: String = "127.0.0.1"
     ) async throws -> IngressHarness {
-        var dlqTopics: [String: String] = [:]
-        for name in connectors.keys.map({ String($0.dropLast(".yaml".count)) }) {
-            dlqTopics["hub.dlq.\(name).v1.yaml"] = "name: hub.dlq.\(name).v1\ndescription: test DLQ\npartitions: 1\nreplication_factor: 1\nformat: json\n"
-        }
-        let project = try ProjectFixture(connectors: connectors, extraTopics: topics.merging(dlqTopics) { $1 })
+        let project = try project(connectors: connectors, topics: topics)
         let logger = logger ?? {
             var logger = Logger(label: "ingress-test")
             logger.logLevel = ProcessInfo.processInfo.environment["SYNCLINE_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
             return logger
         }()
         let url = AsyncURLBox()
+        let ingressURL = AsyncURLBox()
         let app = try await buildApplication(
-            HubOptions(
-                embeddedBrokers: 1, topicsDirectory: project.root.appendingPathComponent("topics"),
-                connectorsDirectory: project.root.appendingPathComponent("connectors"), stateDirectory: project.state,
-                admin: AdminServer.Settings(host: "127.0.0.1", port: 0, token: token)),
-            logger: logger
-        ) { address in url.set(address) }
+            options(project: project, token: token, adminHost: adminHost, ingressHost: ingressHost),
+            logger: logger, onAdminListening: { address in url.set(address) },
+            onIngressListening: { address in ingressURL.set(address) })
         let run = Task { try await app.run() }
-        return IngressHarness(app: app, base: try await url.wait(), run: run, logger: logger)
+        // Reach a wildcard-bound listener over loopback.
+        func local(_ url: String) -> String { url.replacingOccurrences(of: "://0.0.0.0:", with: "://127.0.0.1:") }
+        return IngressHarness(
+            app: app, base: local(try await ingressURL.wait()), adminBase: local(try await url.wait()), run: run, logger: logger)
+    }
+
+    static func options(project: ProjectFixture, token: String?, adminHost: String = "127.0.0.1", ingressHost: String = "127.0.0.1") -> HubOptions {
+        HubOptions(
+            embeddedBrokers: 1, topicsDirectory: project.root.appendingPathComponent("topics"),
+            connectorsDirectory: project.root.appendingPathComponent("connectors"), stateDirectory: project.state,
+            admin: AdminServer.Settings(host: adminHost, port: 0, token: token),
+            ingress: ListenAddress(host: ingressHost, port: 0))
+    }
+
+    /// A project for these connectors, with their DLQ topics declared.
+    static func project(connectors: [String: String], topics: [String: String]) throws -> ProjectFixture {
+        var dlqTopics: [String: String] = [:]
+        for name in connectors.keys.map({ String($0.dropLast(".yaml".count)) }) {
+            dlqTopics["hub.dlq.\(name).v1.yaml"] = "name: hub.dlq.\(name).v1\ndescription: test DLQ\npartitions: 1\nreplication_factor: 1\nformat: json\n"
+        }
+        return try ProjectFixture(connectors: connectors, extraTopics: topics.merging(dlqTopics) { $1 })
     }
 
     func stop() async throws {
@@ -95,8 +112,18 @@ struct IngressHarness {
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
+    /// A call to the ingress listener.
     func send(_ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []) async throws -> Answer {
-        var request = URLRequest(url: try #require(URL(string: base + path)))
+        try await call(base, method, path, headers: headers, body: body)
+    }
+
+    /// A call to the admin server.
+    func admin(_ method: String, _ path: String, headers: [String: String] = [:]) async throws -> Answer {
+        try await call(adminBase, method, path, headers: headers)
+    }
+
+    func call(_ root: String, _ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []) async throws -> Answer {
+        var request = URLRequest(url: try #require(URL(string: root + path)))
         request.httpMethod = method
         request.timeoutInterval = 60
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
@@ -128,8 +155,9 @@ struct IngressHarness {
         return seen
     }
 
-    func metrics() async throws -> String {
-        try await send("GET", "/metrics").text
+    /// The admin server's `/metrics` (with the token when given).
+    func metrics(token: String? = nil) async throws -> String {
+        try await admin("GET", "/metrics", headers: token.map { ["Authorization": "Bearer \($0)"] } ?? [:]).text
     }
 
     /// A fresh, unique environment variable holding `value` (the hub reads secrets from the environment).

@@ -122,14 +122,18 @@ struct SignatureVectorTests {
         #expect(!WebhookTimestamp.isFresh("1717172018", now: now, windowSeconds: 300))
     }
 
-    @Test("the replay guard accepts a signature once per window, forgets released ones and expires old ones")
+    @Test("the replay guard: a key in flight answers inFlight, an accepted one replayed for twice the window, a released one is free again; bounded")
     func replayGuard() {
         let guardian = ReplayGuard(windowSeconds: 300, capacity: 1_000)
-        #expect(guardian.reserve("a", nowSeconds: 1_000))
-        #expect(!guardian.reserve("a", nowSeconds: 1_001))
+        #expect(guardian.reserve("a", nowSeconds: 1_000) == .reserved)
+        #expect(guardian.reserve("a", nowSeconds: 1_001) == .inFlight)
         guardian.release("a")
-        #expect(guardian.reserve("a", nowSeconds: 1_002))
-        #expect(guardian.reserve("a", nowSeconds: 1_400))
+        #expect(guardian.reserve("a", nowSeconds: 1_002) == .reserved)
+        guardian.accept("a")
+        #expect(guardian.reserve("a", nowSeconds: 1_003) == .replayed)
+        // A timestamp up to one window ahead is accepted until one window after it: remembered 2 × window.
+        #expect(guardian.reserve("a", nowSeconds: 1_002 + 599) == .replayed)
+        #expect(guardian.reserve("a", nowSeconds: 1_002 + 601) == .reserved)
         for index in 0..<5_000 { _ = guardian.reserve("k\(index)", nowSeconds: 2_000) }
         #expect(guardian.count <= 1_001)
     }

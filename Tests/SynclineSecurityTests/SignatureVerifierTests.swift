@@ -17,7 +17,8 @@ struct SignatureVerifierTests {
             return WebhookRequest(method: "POST", url: "http://h/ingest/c", headers: headers, body: body)
         }
         let signature = HMACWebhookSignature.sign(secret: "k3y-for-tests", timestamp: "1717171700", body: body)
-        #expect(try verifier.verify(request("1717171700", signature, body), now: now) == .publish(body: body, replayKey: "hmac:\(signature)"))
+        let key = WebhookVerifier.replayKey(.hmac, timestamp: "1717171700", mac: Hex.decode(signature) ?? [])
+        #expect(try verifier.verify(request("1717171700", signature, body), now: now) == .publish(body: body, replayKey: key))
         #expect(throws: WebhookRejection.missingSignature) { try verifier.verify(request("1717171700", nil, body), now: now) }
         #expect(throws: WebhookRejection.badSignature) { try verifier.verify(request("1717171700", signature, body + [0x20]), now: now) }
         let old = HMACWebhookSignature.sign(secret: "k3y-for-tests", timestamp: "1717170000", body: body)
@@ -43,7 +44,8 @@ struct SignatureVerifierTests {
         let url = "https://hub.example.com/ingest/telephony/twilio"
         let signature = TwilioSignature.sign(authToken: "auth-token-1", url: url, parameters: parameters)
         let good = WebhookRequest(method: "POST", url: url, headers: ["X-Twilio-Signature": signature], body: body)
-        #expect(try verifier.verify(good, now: now) == .publish(body: body, replayKey: "twilio:\(signature)"))
+        let key = WebhookVerifier.replayKey(.twilio, timestamp: nil, mac: Array(Data(base64Encoded: signature) ?? Data()))
+        #expect(try verifier.verify(good, now: now) == .publish(body: body, replayKey: key))
         var elsewhere = good
         elsewhere.url = "https://evil.example.com/ingest/telephony/twilio"
         #expect(throws: WebhookRejection.badSignature) { try verifier.verify(elsewhere, now: now) }
@@ -67,7 +69,8 @@ struct SignatureVerifierTests {
         let post = WebhookRequest(
             method: "POST", url: "", query: ["msg_signature": signature, "timestamp": "1717171700", "nonce": "y"],
             body: crypto.callbackBody(encrypted: encrypted))
-        #expect(try verifier.verify(post, now: now) == .publish(body: message, replayKey: "wecom:\(signature)"))
+        let replayKey = WebhookVerifier.replayKey(.wecom, timestamp: "1717171700", mac: Hex.decode(signature) ?? [])
+        #expect(try verifier.verify(post, now: now) == .publish(body: message, replayKey: replayKey))
         #expect(throws: WebhookRejection.staleTimestamp) { try verifier.verify(post, now: now.addingTimeInterval(3_600)) }
         var unsigned = post
         unsigned.query["msg_signature"] = nil

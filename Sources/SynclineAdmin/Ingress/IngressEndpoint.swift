@@ -4,7 +4,8 @@ public import SynclineSecurity
 import Synchronization
 
 /// One connector's webhook ingress at run time: its settings, its verifier (or why it has none),
-/// its request-rate bucket and its replay guard.
+/// its two rate-limit buckets (per sending address before verification, the connector's after)
+/// and its replay guard.
 public final class IngressEndpoint: Sendable {
     public let connector: ConnectorSpec
     public let ingress: IngressSpec
@@ -14,8 +15,9 @@ public final class IngressEndpoint: Sendable {
     public let verifier: Result<WebhookVerifier, WebhookRejection>
     public let replayGuard: ReplayGuard
     private let bucket: Mutex<TokenBucket>
+    private let sources: Mutex<SourceBuckets>
 
-    /// - Parameter environment: where `secret_env` / `aes_key_env` are looked up.
+    /// - Parameter environment: where `secret_env` / `aes_key_env` / `receiver_id_env` are looked up.
     public init?(connector: ConnectorSpec, environment: [String: String]) {
         guard let ingress = connector.ingress, let topic = ingress.topic ?? connector.inputTopics.first else { return nil }
         self.connector = connector
@@ -23,13 +25,16 @@ public final class IngressEndpoint: Sendable {
         self.topic = topic
         let secret = ingress.secretEnv.flatMap { environment[$0] }
         let aesKey = ingress.aesKeyEnv.flatMap { environment[$0] }
+        let receiver = ingress.receiverIDEnv.flatMap { environment[$0] }
         do throws(WebhookRejection) {
-            verifier = .success(try WebhookVerifier(spec: ingress, secret: secret, aesKey: aesKey))
+            verifier = .success(try WebhookVerifier(spec: ingress, secret: secret, aesKey: aesKey, receiverID: receiver))
         } catch {
             verifier = .failure(error)
         }
         replayGuard = ReplayGuard(windowSeconds: ingress.replayWindowSeconds)
-        bucket = Mutex(TokenBucket(rate: ingress.ratePerSecond, burst: ingress.burst, nowNanos: Self.nowNanos()))
+        let now = Self.nowNanos()
+        bucket = Mutex(TokenBucket(rate: ingress.ratePerSecond, burst: ingress.burst, nowNanos: now))
+        sources = Mutex(SourceBuckets(rate: ingress.sourceRatePerSecond, burst: ingress.sourceBurst))
     }
 
     /// The secret values this endpoint uses (to keep them out of logs).
@@ -37,15 +42,28 @@ public final class IngressEndpoint: Sendable {
         [spec.secretEnv, spec.aesKeyEnv].compactMap { $0.flatMap { environment[$0] } }
     }
 
-    /// Nil when a request may proceed now; otherwise the seconds to wait (for `Retry-After`).
+    /// The variables a deployment must set for this endpoint.
+    public var requiredVariables: [String] {
+        [ingress.secretEnv, ingress.aesKeyEnv, ingress.receiverIDEnv].compactMap { $0 }
+    }
+
+    /// The sending address's bucket: nil when the request may proceed to verification; otherwise
+    /// the seconds to wait (for `Retry-After`).
+    func throttle(source: String) -> Int? {
+        let now = Self.nowNanos()
+        return sources.withLock { $0.take(source: source, nowNanos: now) }.map(Self.seconds)
+    }
+
+    /// The connector's bucket, taken only by verified, non-replayed requests.
     func throttle() -> Int? {
         let now = Self.nowNanos()
         return bucket.withLock { bucket -> Int? in
             if bucket.tryTake(nowNanos: now) { return nil }
-            let wait = bucket.nanosUntilAvailable(nowNanos: now)
-            return max(1, Int((Double(wait) / 1e9).rounded(.up)))
+            return Self.seconds(bucket.nanosUntilAvailable(nowNanos: now))
         }
     }
+
+    static func seconds(_ nanos: UInt64) -> Int { max(1, Int((Double(nanos) / 1e9).rounded(.up))) }
 
     static func nowNanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 }

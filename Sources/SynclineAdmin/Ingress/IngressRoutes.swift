@@ -6,10 +6,14 @@ import SynclineCore
 import SynclineSecurity
 
 /// The webhook ingress: `POST /ingest/{connector}` and the vendor paths
-/// (`GET|POST /ingest/{connector}/wecom`, `POST /ingest/{connector}/{twilio|zendesk|hmac}`).
-/// Order of checks: connector → rate (429) → content type (415) → size (413) → signature,
-/// timestamp and replay (401) → publish, answering 2xx only once the brokers acknowledged
-/// (503 with `Retry-After` when they did not). Every refusal is counted with its reason.
+/// (`GET|POST /ingest/{connector}/wecom`, `POST /ingest/{connector}/{twilio|zendesk|hmac}`),
+/// served on its own listener (`IngressServer`).
+/// Order of checks: connector (404) → the sending address's bucket (429 `source_rate_limited`) →
+/// secret configured (503) → content type (415) → size (413) → signature and timestamp (401) →
+/// replay guard on the decoded MAC (401 `replayed`, or 409 + `Retry-After` while the same signed
+/// request is being published) → the connector's bucket (429) → publish, answering 2xx only once
+/// the brokers acknowledged (503 with `Retry-After` when they did not, and the replay key is
+/// released so the vendor's retry succeeds). Every refusal is counted with its reason.
 public struct IngressRoutes: Sendable {
     public let endpoints: [String: IngressEndpoint]
     public let sink: any IngressSink
@@ -22,26 +26,35 @@ public struct IngressRoutes: Sendable {
         self.outageRetryAfterSeconds = outageRetryAfterSeconds
     }
 
-    /// Mounts the routes on the admin server's router.
-    public func add(to router: Router<BasicRequestContext>, logger: Logger) {
+    /// Connectors whose ingress skips verification (`verify: none`): allowed on loopback only.
+    public var unverifiedConnectors: [String] {
+        endpoints.values.filter { $0.ingress.verify == .none }.map(\.connector.name).sorted()
+    }
+
+    /// Mounts the routes on the ingress listener's router.
+    public func add(to router: Router<IngressRequestContext>, logger: Logger) {
         router.post("ingest/:connector") { request, context in
-            await handle(request, connector: context.parameters.get("connector") ?? "", vendor: nil, logger: logger)
+            await handle(request, connector: context.parameters.get("connector") ?? "", vendor: nil, source: context.sourceAddress, logger: logger)
         }
         router.post("ingest/:connector/:vendor") { request, context in
-            await handle(request, connector: context.parameters.get("connector") ?? "", vendor: context.parameters.get("vendor"), logger: logger)
+            await handle(
+                request, connector: context.parameters.get("connector") ?? "", vendor: context.parameters.get("vendor"),
+                source: context.sourceAddress, logger: logger)
         }
         router.get("ingest/:connector/:vendor") { request, context in
-            await handle(request, connector: context.parameters.get("connector") ?? "", vendor: context.parameters.get("vendor"), logger: logger)
+            await handle(
+                request, connector: context.parameters.get("connector") ?? "", vendor: context.parameters.get("vendor"),
+                source: context.sourceAddress, logger: logger)
         }
     }
 
-    func handle(_ request: Request, connector name: String, vendor: String?, logger: Logger) async -> Response {
+    func handle(_ request: Request, connector name: String, vendor: String?, source: String, logger: Logger) async -> Response {
         guard let endpoint = endpoints[name], vendor == nil || vendor == endpoint.ingress.verify.rawValue else {
             // Unknown names share one label so callers cannot grow the metric's cardinality.
             return refuse(.unknownConnector, connector: "_unknown", logger: logger)
         }
-        if let wait = endpoint.throttle() {
-            return refuse(.rateLimited, connector: name, logger: logger, retryAfter: wait)
+        if let wait = endpoint.throttle(source: source) {
+            return refuse(.sourceRateLimited, connector: name, logger: logger, retryAfter: wait)
         }
         let verifier: WebhookVerifier
         switch endpoint.verifier {
@@ -79,8 +92,19 @@ public struct IngressRoutes: Sendable {
             sink.count(MetricNames.ingressRequests, ["connector": name, "status": "200"])
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
         case .publish(let payload, let replayKey):
-            if let replayKey, !endpoint.replayGuard.reserve(replayKey, nowSeconds: Double(receivedMs) / 1000) {
-                return refuse(.replayed, connector: name, logger: logger)
+            if let replayKey {
+                switch endpoint.replayGuard.reserve(replayKey, nowSeconds: Double(receivedMs) / 1000) {
+                case .reserved: break
+                case .replayed: return refuse(.replayed, connector: name, logger: logger)
+                case .inFlight:
+                    // The first attempt may still fail: ask for a retry once it has been answered.
+                    let wait = max(1, (spec.deliveryTimeoutMs + 999) / 1000)
+                    return refuse(.inFlight, connector: name, logger: logger, retryAfter: wait)
+                }
+            }
+            if let wait = endpoint.throttle() {
+                if let replayKey { endpoint.replayGuard.release(replayKey) }
+                return refuse(.rateLimited, connector: name, logger: logger, retryAfter: wait)
             }
             let requestID = UUID().uuidString.lowercased()
             let record = IngressRecordBuilder.record(
@@ -88,6 +112,7 @@ public struct IngressRoutes: Sendable {
                 traceparent: webhook.header("traceparent"))
             do {
                 let receipt = try await sink.publish(record, timeoutMs: spec.deliveryTimeoutMs)
+                if let replayKey { endpoint.replayGuard.accept(replayKey) }
                 sink.count(MetricNames.ingressRequests, ["connector": name, "status": "200"])
                 logger.debug("ingress accepted", metadata: [
                     "connector": "\(name)", "topic": "\(receipt.topic)", "partition": "\(receipt.partition)", "offset": "\(receipt.offset)",

@@ -1,4 +1,5 @@
 import Foundation
+import SynclineCore
 
 /// One record of `hub.alerts.v1` as `GET /api/v1/alerts` shows it: the alert's own fields plus
 /// where it sits in Kafka. Fields an alert does not carry are omitted.
@@ -69,5 +70,18 @@ public struct RecentAlert: Codable, Sendable, Equatable {
         callID = text("call_id")
         ticketID = text("ticket_id")
         durationSeconds = (object["duration_seconds"] as? NSNumber)?.intValue
+    }
+}
+
+extension RecentAlert {
+    /// The alert as shown by default: the external phone and id masked, quoted values, phones and
+    /// emails in the message masked. Staff, customer, call and conversation ids are the hub's or the
+    /// company's own and stay.
+    public var masked: RecentAlert {
+        var copy = self
+        copy.externalPhone = externalPhone.map(PersonalDataMask.identifier)
+        copy.externalID = externalID.map(PersonalDataMask.identifier)
+        copy.message = message.map(PersonalDataMask.text)
+        return copy
     }
 }

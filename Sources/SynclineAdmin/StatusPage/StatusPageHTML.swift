@@ -285,17 +285,21 @@ function renderSummary(list, health) {
   else { el.className = "summary ok"; el.textContent = "all " + list.length + " connectors running"; }
 }
 
+// Personal data comes masked unless this page was opened with ?unmasked=1 (the API then asks
+// for the admin token, which the browser's login prompt supplies as the password).
+const UNMASKED = new URLSearchParams(location.search).get("unmasked") === "1" ? "unmasked=1&" : "";
+
 async function refresh() {
   try {
     const [connectors, channels, percentiles, alerts] = await Promise.all([
       getJSON("/api/v1/connectors"), getJSON("/api/v1/channels/health?window=24h"),
-      optional("/api/v1/latency/percentiles", { connectors: [] }), optional("/api/v1/alerts?limit=100", { alerts: [] }),
+      optional("/api/v1/latency/percentiles", { connectors: [] }), optional("/api/v1/alerts?" + UNMASKED + "limit=100", { alerts: [] }),
     ]);
     const list = connectors.connectors;
     const names = list.map(c => c.name);
     const per = async (path, key) => Object.fromEntries(await Promise.all(names.map(async n =>
       [n, (await optional(path + "connector=" + encodeURIComponent(n), { [key]: [] }))[key]])));
-    const [samples, dlq] = await Promise.all([per("/api/v1/latency/samples?limit=5&", "samples"), per("/api/v1/dlq?limit=3&", "dead_letters")]);
+    const [samples, dlq] = await Promise.all([per("/api/v1/latency/samples?limit=5&", "samples"), per("/api/v1/dlq?" + UNMASKED + "limit=3&", "dead_letters")]);
     const health = Object.fromEntries(channels.channels.map(c => [c.connector, c]));
     const pct = Object.fromEntries(percentiles.connectors.map(p => [p.connector, p]));
     renderSummary(list, health);

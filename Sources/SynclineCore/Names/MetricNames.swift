@@ -89,7 +89,7 @@ public enum MetricNames {
         sourceTimeUnknown: "Records without a usable source time, by reason (missing, unparseable).",
         breakerState: "Circuit breaker state per sink: 0 closed, 1 half-open, 2 open.",
         breakerTransitions: "Circuit breaker state changes.",
-        rateLimitThrottled: "Times a connector paused because its rate limit was reached.",
+        rateLimitThrottled: "Times a connector paused because its rate limit was reached, by rule (records_per_second or per_key_records_per_second).",
         consumerLagRecords: "Records in the partition not yet consumed.",
         consumerLagSeconds: "Age of the newest consumed record while the partition has lag, seconds.",
         ledgerWriteErrors: "Failed ledger (SQLite) batch writes.",

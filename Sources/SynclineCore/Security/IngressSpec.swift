@@ -24,6 +24,8 @@ public struct IngressSpec: Sendable, Equatable {
     public var aesKeyEnv: String?
     /// WeCom: the expected receiver id (the corp id, or the suite id for third-party apps).
     public var receiverID: String?
+    /// WeCom: the environment variable holding the receiver id instead (shipped connectors).
+    public var receiverIDEnv: String?
     /// The signature header (`hmac`; defaults per scheme).
     public var header: String
     /// The timestamp header (`hmac`, `zendesk`).
@@ -36,6 +38,10 @@ public struct IngressSpec: Sendable, Equatable {
     /// Requests per second accepted for this connector (token bucket), and the burst.
     public var ratePerSecond: Double
     public var burst: Double
+    /// Requests per second from one sending address (checked before the signature, so unsigned
+    /// floods cannot spend the connector's bucket), and that bucket's burst.
+    public var sourceRatePerSecond: Double
+    public var sourceBurst: Double
     /// Accepted media types (parameters such as `charset` ignored); others get 415.
     public var contentTypes: [String]
     /// The raw topic the bodies go to (default: the connector's first input topic).
@@ -64,6 +70,8 @@ public struct IngressSpec: Sendable, Equatable {
         self.maxBodyBytes = maxBodyBytes
         self.ratePerSecond = ratePerSecond
         self.burst = burst ?? max(1, ratePerSecond)
+        self.sourceRatePerSecond = ratePerSecond
+        self.sourceBurst = burst ?? max(1, ratePerSecond)
         self.contentTypes = contentTypes ?? Self.defaultContentTypes(verify)
         self.topic = topic
         self.ceType = ceType
@@ -108,6 +116,7 @@ public struct IngressSpec: Sendable, Equatable {
     static let keys: Set<String> = [
         "verify", "secret_env", "aes_key_env", "receiver_id", "header", "timestamp_header", "replay_window_seconds",
         "max_body_bytes", "rate_per_second", "burst", "content_types", "topic", "ce_type", "public_url", "delivery_timeout_ms",
+        "receiver_id_env", "source_rate_per_second", "source_burst",
     ]
 
     /// Reads an `ingress:` block; problems name the file and field. `inputTopics` are the connector's.
@@ -127,11 +136,14 @@ public struct IngressSpec: Sendable, Equatable {
         spec.secretEnv = envName(node["secret_env"], &problems)
         spec.aesKeyEnv = envName(node["aes_key_env"], &problems)
         spec.receiverID = node["receiver_id"]?.string(&problems)
+        spec.receiverIDEnv = envName(node["receiver_id_env"], &problems)
         if verify != .none && spec.secretEnv == nil {
             problems.append(node.problem("verify: \(verify.rawValue) needs secret_env (the environment variable holding the secret)", field: node.child("secret_env")))
         }
-        if verify == .wecom && (spec.receiverID ?? "").isEmpty {
-            problems.append(node.problem("verify: wecom needs receiver_id (the corp id messages must be addressed to)", field: node.child("receiver_id")))
+        if verify == .wecom && (spec.receiverID ?? "").isEmpty && spec.receiverIDEnv == nil {
+            problems.append(node.problem(
+                "verify: wecom needs receiver_id (the corp id messages must be addressed to) or receiver_id_env (the variable holding it)",
+                field: node.child("receiver_id")))
         }
         if verify == .wecom && spec.aesKeyEnv == nil {
             problems.append(node.problem("verify: wecom needs aes_key_env (the environment variable holding the EncodingAESKey)", field: node.child("aes_key_env")))
@@ -154,6 +166,17 @@ public struct IngressSpec: Sendable, Equatable {
         if let child = node["burst"], let value = child.double(&problems) {
             if value < 1 { problems.append(child.problem("burst must be at least 1")) }
             spec.burst = max(1, value)
+        }
+        spec.sourceRatePerSecond = spec.ratePerSecond
+        spec.sourceBurst = spec.burst
+        if let child = node["source_rate_per_second"], let value = child.double(&problems) {
+            if value <= 0 { problems.append(child.problem("source_rate_per_second must be positive")) }
+            spec.sourceRatePerSecond = max(0.001, value)
+            spec.sourceBurst = max(1, spec.sourceRatePerSecond)
+        }
+        if let child = node["source_burst"], let value = child.double(&problems) {
+            if value < 1 { problems.append(child.problem("source_burst must be at least 1")) }
+            spec.sourceBurst = max(1, value)
         }
         if let child = node["content_types"], let value = child.strings(&problems) {
             if value.isEmpty { problems.append(child.problem("content_types lists nothing")) }

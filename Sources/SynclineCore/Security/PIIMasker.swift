@@ -42,6 +42,7 @@ public struct PIIMasker: Sendable {
         result = Self.redactBearer(result)
         result = Self.redactKeyedValues(result, keys: Self.secretKeys, replacement: Self.redacted)
         guard !unmasked else { return result }
+        result = Self.maskFormEncoded(result)
         result = Self.redactKeyedValues(result, keys: Self.textKeys, replacement: Self.maskedText, quotedOnly: true)
         result = Self.maskXMLText(result)
         result = Self.maskEmails(result)
@@ -57,86 +58,15 @@ public struct PIIMasker: Sendable {
         return mask(value)
     }
 
-    // MARK: - Phones
-
-    /// `+8613812348000` → `+86138****8000`; `138-1234-8000` → `138-****-8000`. Numbers starting with
-    /// `+` (8–15 digits, spaces or dashes allowed), 11-digit CN mobiles and dashed 10–11 digit numbers.
-    static func maskPhones(_ text: String) -> String {
-        let chars = Array(text)
-        var out: [Character] = []
-        out.reserveCapacity(chars.count)
-        var index = 0
-        while index < chars.count {
-            let startsToken = index == 0 || !(chars[index - 1].isLetter || chars[index - 1].isNumber || chars[index - 1] == "_")
-            if startsToken, let end = phoneEnd(chars, from: index) {
-                out += maskDigits(Array(chars[index..<end]))
-                index = end
-            } else {
-                out.append(chars[index])
-                index += 1
-            }
-        }
-        return String(out)
-    }
-
-    private static func isDigit(_ char: Character) -> Bool { char.isASCII && char.isNumber }
-
-    /// Where a phone number starting at `start` ends, or nil when none starts there.
-    private static func phoneEnd(_ chars: [Character], from start: Int) -> Int? {
-        let plus = chars[start] == "+"
-        var index = plus ? start + 1 : start
-        guard index < chars.count, isDigit(chars[index]) else { return nil }
-        var digits = 0
-        var dashes = 0
-        var lastDigitEnd = index
-        while index < chars.count {
-            let char = chars[index]
-            if isDigit(char) {
-                digits += 1
-                index += 1
-                lastDigitEnd = index
-            } else if (char == "-" || (plus && char == " ")) && index + 1 < chars.count && isDigit(chars[index + 1]) && !(index > 0 && !isDigit(chars[index - 1])) {
-                if char == "-" { dashes += 1 }
-                index += 1
-            } else {
-                break
-            }
-        }
-        if lastDigitEnd < chars.count {
-            let next = chars[lastDigitEnd]
-            if next.isLetter || next == "_" || (next.isNumber) { return nil }
-        }
-        let digitText = chars[start..<lastDigitEnd].filter(isDigit)
-        if plus { return (8...15).contains(digits) ? lastDigitEnd : nil }
-        if dashes == 0 {
-            let isMobile = digits == 11 && digitText.first == "1" && digitText.dropFirst().first.map { "3456789".contains($0) } == true
-            return isMobile ? lastDigitEnd : nil
-        }
-        return (10...11).contains(digits) && dashes <= 3 ? lastDigitEnd : nil
-    }
-
-    private static func maskDigits(_ chars: [Character]) -> [Character] {
-        let positions = chars.indices.filter { isDigit(chars[$0]) }
-        let count = positions.count
-        let tail = 4
-        // Keep the country code and operator prefix, the last four digits, and mask at least four.
-        let leadKept = min(max(count - 8, 0), 5)
-        var copy = chars
-        for (ordinal, position) in positions.enumerated() where ordinal >= leadKept && ordinal < count - tail {
-            copy[position] = "*"
-        }
-        return copy
-    }
-
     // MARK: - Emails
 
     /// `zhang.san@example.com` → `z***@example.com`.
     static func maskEmails(_ text: String) -> String {
-        guard text.contains("@") else { return text }
+        guard text.contains("@") || text.contains("＠") else { return text }
         var chars = Array(text)
         var index = 0
         while index < chars.count {
-            guard chars[index] == "@" else { index += 1; continue }
+            guard chars[index] == "@" || chars[index] == "＠" else { index += 1; continue }
             var localStart = index
             while localStart > 0, isLocalChar(chars[localStart - 1]) { localStart -= 1 }
             var domainEnd = index + 1
@@ -151,12 +81,14 @@ public struct PIIMasker: Sendable {
         return String(chars)
     }
 
+    /// Letters and digits of any script (`josé`, `张三`), and the usual punctuation of local parts.
     private static func isLocalChar(_ char: Character) -> Bool {
-        char.isASCII && (char.isLetter || char.isNumber || "._%+-".contains(char))
+        char.isLetter || char.isNumber || "._%+-".contains(char)
     }
 
+    /// Internationalised domains (`例子.中国`, `exämple.com`) as well as ASCII ones.
     private static func isDomainChar(_ char: Character) -> Bool {
-        char.isASCII && (char.isLetter || char.isNumber || char == "." || char == "-")
+        char.isLetter || char.isNumber || char == "." || char == "-"
     }
 
     // MARK: - Keyed values
