@@ -168,8 +168,10 @@ struct RouteConnectorTests {
         try cluster.createTopic("crm.big.v1", partitions: 1)
         try cluster.createTopic("hub.dlq.big.v1", partitions: 1)
         let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
-        let small = OutputRecord(topic: "raw.test.big.v1", key: Array("small".utf8), value: Array(repeating: 65, count: 100))
-        let big = OutputRecord(topic: "raw.test.big.v1", key: Array("big".utf8), value: Array(repeating: 66, count: 6_000))
+        // JSON string values (a json connector's plain route refuses invalid JSON at decode).
+        let quote = UInt8(ascii: "\"")
+        let small = OutputRecord(topic: "raw.test.big.v1", key: Array("small".utf8), value: [quote] + Array(repeating: 65, count: 98) + [quote])
+        let big = OutputRecord(topic: "raw.test.big.v1", key: Array("big".utf8), value: [quote] + Array(repeating: 66, count: 5_998) + [quote])
         try await TestKafka.publish([small, big], config: config)
         let spec = ConnectorSpec(
             name: "big", mappingVersion: "t", inputTopics: ["raw.test.big.v1"], dlqTopic: "hub.dlq.big.v1",
