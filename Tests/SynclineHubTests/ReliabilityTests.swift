@@ -64,7 +64,7 @@ struct ReliabilityTests {
         var random = ReliabilityRandom(seed: seed)
         // Rate-limited so that each run lasts long enough to be killed mid-stream: without it the
         // hub drains this backlog in well under a second.
-        let limited = ProjectFixture.signup + "\nrate_limit: {records_per_second: 3000, burst: 300}\n"
+        let limited = ProjectFixture.signup + "\nrate_limit: {records_per_second: 2000, burst: 200}\n"
         let setup = try Setup(connector: limited, extraTopics: ["crm.testleads.v1.yaml": ProjectFixture.testLeadsTopic])
         let corpus = ReliabilityLeadCorpus(count: total, prefix: "kill")
         try await setup.kafka.publish(corpus.records)
