@@ -44,6 +44,18 @@ import SynclineCore
         #expect(try eval("concat('a', missing)") == .string("a"))
     }
 
+    @Test("regression (issue 14): round(a / b, 0) over 19-digit operands is 18, and a quotient too large is decimal_overflow, never a trap")
+    func divisionOfLargeOperands() throws {
+        let record: JSONValue = .object(["a": .number("6925605966349787035"), "b": .number("375437851724750521"), "c": .number("0.000000000000000001")])
+        #expect(try Expression("round(a / b, 0)").evaluate(record) == .number("18"))
+        do {
+            _ = try Expression("a / c").evaluate(record)
+            Issue.record("a quotient of 6.9e36 was not reported")
+        } catch {
+            #expect((error as? FieldConversion.Failure)?.code == .decimalOverflow)
+        }
+    }
+
     @Test func arithmeticErrorsHaveCodes() {
         #expect(throws: FieldConversion.Failure.self) { try eval("name + 1") }
         do {
