@@ -4,7 +4,7 @@
 public enum PipelineBuilder {
     public static func build(_ spec: ConnectorSpec, catalog: TopicCatalog?) throws(ConfigProblems) -> RecordPipeline {
         guard spec.needsDecoding else {
-            var stages: [any RecordStage] = [HeaderTimeStage()]
+            var stages: [any RecordStage] = [PayloadPresenceStage(spec: spec), HeaderTimeStage()]
             for route in spec.routes {
                 stages.append(PassthroughRouteStage(route: route))
             }
