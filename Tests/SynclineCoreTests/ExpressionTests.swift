@@ -56,6 +56,25 @@ import SynclineCore
         }
     }
 
+    @Test("nesting and operator chains are bounded: 5,000 levels are a parse error, not a stack overflow; 100 are fine")
+    func depthIsBounded() throws {
+        let deep = [
+            String(repeating: "(", count: 5_000) + "1" + String(repeating: ")", count: 5_000),
+            Array(repeating: "1", count: 5_000).joined(separator: " + "),
+            Array(repeating: "a", count: 5_000).joined(separator: " * "),
+            Array(repeating: "a", count: 5_000).joined(separator: " or "),
+            String(repeating: "not ", count: 5_000) + "a",
+            String(repeating: "- ", count: 5_000) + "a",
+            String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000),
+            "concat(" + String(repeating: "lower(", count: 5_000) + "a" + String(repeating: ")", count: 5_001),
+        ]
+        for text in deep {
+            #expect(throws: ExpressionError.self, "\(text.prefix(20))…") { try Expression(text) }
+        }
+        #expect(try eval(Array(repeating: "count", count: 100).joined(separator: " + ")) == .number("500"))
+        #expect(try eval(String(repeating: "(", count: 60) + "count" + String(repeating: ")", count: 60)) == .number("5"))
+    }
+
     @Test func arithmeticErrorsHaveCodes() {
         #expect(throws: FieldConversion.Failure.self) { try eval("name + 1") }
         do {
