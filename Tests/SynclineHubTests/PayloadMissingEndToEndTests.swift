@@ -8,11 +8,9 @@ import Testing
 /// Issue 14: records with an empty value (0 bytes) or a null value (tombstone) published to
 /// raw.marketing.events.v1 were consumed and then found nowhere. Under the hub with the shipped
 /// marketing connector both must land in hub.dlq.marketing.v1 as `payload_missing` at `decode`, with
-/// their original key, value and headers, and their offsets must be committed.
-@Suite("Empty and null values end to end over the embedded cluster", .serialized)
-struct PayloadMissingEndToEndTests {
-    let logger = HubTestSupport.logger
-
+/// their original key, value and headers, and their offsets must be committed. Part of the
+/// serialized mapping end-to-end suite, so it does not start one more hub alongside the others.
+extension MappingEndToEndTests {
     @Test("an empty and a null value on raw.marketing.events.v1 are both in hub.dlq.marketing.v1 as payload_missing with their key and headers; a valid lead beside them is delivered")
     func emptyAndNullValuesReachTheDLQ() async throws {
         let root = ProjectFixture.repositoryRoot
