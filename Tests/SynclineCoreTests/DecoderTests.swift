@@ -51,6 +51,23 @@ import SynclineCore
         }
     }
 
+    @Test("regression (fuzz/xml): a processing instruction without data crashed Foundation's XMLParser (SEGV in strlen); now invalid_xml")
+    func xmlProcessingInstructionsAreRefused() throws {
+        for bad in ["<?x?><r>=\"?><r>", "<r><?pi?></r>", "<r>a<?pi data?></r>", "<?xml version=\"1.0\"?><?x?><r/>", "\u{FEFF}<?x?><r/>"] {
+            do {
+                _ = try PayloadDecoder.decode(bytes(bad), format: .xml)
+                Issue.record("accepted \(bad)")
+            } catch {
+                #expect(error.code == .invalidXML, "\(bad): \(error)")
+                #expect(error.reason.contains("processing instructions"), "\(bad): \(error)")
+            }
+        }
+        // The XML declaration, and "<?" inside comments and CDATA, are fine.
+        let document = try PayloadDecoder.decode(
+            bytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?><r><!-- <?x?> --><a><![CDATA[<?y?>]]></a></r>"), format: .xml)
+        #expect(document["a"] == .string("<?y?>"))
+    }
+
     @Test func formDecoding() throws {
         let document = try PayloadDecoder.decode(
             bytes("CallSid=CA123&From=%2B14155550100&To=+1+415&Caller=%E6%9D%8E&Tag=a&Tag=b&Empty="), format: .form)

@@ -73,4 +73,47 @@ import SynclineCore
         #expect(try d("-1") < (try d("0.001")))
         #expect(try d("10.01") > (try d("10.001")))
     }
+    // Issue 14: these trapped (arithmetic overflow) or were wrong before division, multiplication and
+    // comparison moved to 128-bit intermediates.
+
+    @Test("regression: a quotient just under 2^64 at 18 places no longer traps (round(a / b, 0) killed the hub)")
+    func quotientNearTwoToTheSixtyFour() throws {
+        let quotient = try d("6925605966349787035").divided(by: try d("375437851724750521"))
+        #expect(quotient.description == "18.44674407370955162")
+        #expect(try quotient.rounded(to: 0).description == "18")
+        #expect(try d("-6925605966349787035").divided(by: try d("375437851724750521")).description == "-18.44674407370955162")
+    }
+
+    @Test("regression: division keeps every place that fits (it used to stop at the 10^18 exponent limit)")
+    func divisionKeepsThePlacesThatFit() throws {
+        #expect(try d("1").divided(by: try d("0.000000000000000003")).description == "333333333333333333.3")
+        #expect(try d("-1000000000000.0").divided(by: try d("0.658358346818222485")).description == "-1518929629787.328045")
+        #expect(throws: ExactDecimal.Failure.overflow) { try d("9223372036854775807").divided(by: try d("0.1")) }
+        #expect(try d("9223372036854775807").divided(by: try d("-9223372036854775808")).description == "-1")
+    }
+
+    @Test("regression: a product whose rounding would pass Int64.max is kept at one place fewer instead of failing")
+    func productRoundingAtTheLimit() throws {
+        // 922337203685477580.75 rounds up past Int64.max at 1 place; at 0 places it is 922337203685477581.
+        let product = try d("36893488147419103.23").multiplied(by: try d("25"))
+        #expect(product.description == "922337203685477581")
+        #expect(throws: ExactDecimal.Failure.overflow) { try d("9223372036854775807").multiplied(by: try d("2")) }
+    }
+
+    @Test("regression: comparisons are exact when the operands cannot be aligned in 64 bits")
+    func comparisonWithoutCommonScale() throws {
+        let a = try d("92233720368547758.1")
+        let b = try d("92233720368547758.07")
+        #expect(b < a)
+        #expect(!(a < b))
+        #expect(a != b)
+        #expect(try d("-92233720368547758.1") < (try d("-92233720368547758.07")))
+    }
+
+    @Test("regression: zero written with more than 18 places is zero, not an overflow")
+    func zeroBeyondEighteenPlaces() throws {
+        #expect(try d("0e-30").description == "0.000000000000000000")
+        #expect(try d("-0.0000000000000000000000").description == "0.000000000000000000")
+        #expect(throws: ExactDecimal.Failure.overflow) { try d("1e-19") }
+    }
 }

@@ -44,6 +44,37 @@ import SynclineCore
         #expect(try eval("concat('a', missing)") == .string("a"))
     }
 
+    @Test("regression (issue 14): round(a / b, 0) over 19-digit operands is 18, and a quotient too large is decimal_overflow, never a trap")
+    func divisionOfLargeOperands() throws {
+        let record: JSONValue = .object(["a": .number("6925605966349787035"), "b": .number("375437851724750521"), "c": .number("0.000000000000000001")])
+        #expect(try Expression("round(a / b, 0)").evaluate(record) == .number("18"))
+        do {
+            _ = try Expression("a / c").evaluate(record)
+            Issue.record("a quotient of 6.9e36 was not reported")
+        } catch {
+            #expect((error as? FieldConversion.Failure)?.code == .decimalOverflow)
+        }
+    }
+
+    @Test("nesting and operator chains are bounded: 5,000 levels are a parse error, not a stack overflow; 100 are fine")
+    func depthIsBounded() throws {
+        let deep = [
+            String(repeating: "(", count: 5_000) + "1" + String(repeating: ")", count: 5_000),
+            Array(repeating: "1", count: 5_000).joined(separator: " + "),
+            Array(repeating: "a", count: 5_000).joined(separator: " * "),
+            Array(repeating: "a", count: 5_000).joined(separator: " or "),
+            String(repeating: "not ", count: 5_000) + "a",
+            String(repeating: "- ", count: 5_000) + "a",
+            String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000),
+            "concat(" + String(repeating: "lower(", count: 5_000) + "a" + String(repeating: ")", count: 5_001),
+        ]
+        for text in deep {
+            #expect(throws: ExpressionError.self, "\(text.prefix(20))…") { try Expression(text) }
+        }
+        #expect(try eval(Array(repeating: "count", count: 100).joined(separator: " + ")) == .number("500"))
+        #expect(try eval(String(repeating: "(", count: 60) + "count" + String(repeating: ")", count: 60)) == .number("5"))
+    }
+
     @Test func arithmeticErrorsHaveCodes() {
         #expect(throws: FieldConversion.Failure.self) { try eval("name + 1") }
         do {

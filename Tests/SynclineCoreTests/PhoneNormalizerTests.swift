@@ -76,4 +76,21 @@ import SynclineCore
         #expect(PhoneNormalizer(defaultRegion: "XX") == nil)
         #expect(PhoneNormalizer(defaultRegion: "cn") != nil)
     }
+    @Test("regression (fuzz/normalizers): a national number starting with 0 in a region without a trunk prefix is refused, so every output normalises to itself")
+    func leadingZeroAfterTheCountryCode() throws {
+        let hongKong = try #require(PhoneNormalizer(defaultRegion: "HK"))
+        #expect(throws: PhoneNormalizer.Failure.self) { try hongKong.normalize("010-88888888") }
+        #expect(throws: PhoneNormalizer.Failure.self) { try hongKong.normalize("+852 00 2123 4567") }
+        #expect(try hongKong.normalize("+852 (0) 2123 4567") == "+85221234567", "one written trunk 0 is still dropped")
+        #expect(try hongKong.normalize("2123 4567") == "+85221234567")
+        let italy = try #require(PhoneNormalizer(defaultRegion: "CN"))
+        #expect(try italy.normalize("+39 06 1234 5678") == "+390612345678", "Italian fixed lines keep their 0")
+        for region in PhoneNormalizer.regions.keys.sorted() {
+            let phone = try #require(PhoneNormalizer(defaultRegion: region))
+            for input in ["010-88888888", "0086 138 0013 8000", "(021) 5888 1234", "+44 20 7946 0958", "0 20 7946 0958", "2123 4567"] {
+                guard let once = try? phone.normalize(input) else { continue }
+                #expect(try phone.normalize(once) == once, "\(region): \(input) → \(once)")
+            }
+        }
+    }
 }

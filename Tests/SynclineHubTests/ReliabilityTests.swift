@@ -212,7 +212,7 @@ struct ReliabilityTests {
             case 4: return ("invalid UTF-8 bytes 0xFF 0xFE", "invalid_utf8", bytes(#"{"id":"\#(id)","n":1,"name":"x"#) + [0xFF, 0xFE] + bytes(#""}"#))
             case 5: return ("overlong UTF-8 encoding", "invalid_utf8", bytes(#"{"id":"\#(id)","n":1,"name":""#) + [0xC0, 0xAF] + bytes(#""}"#))
             case 6: return ("UTF-8-encoded surrogate", "invalid_utf8", bytes(#"{"id":"\#(id)","n":1,"name":""#) + [0xED, 0xA0, 0x80] + bytes(#""}"#))
-            case 7: return ("empty value", "invalid_json", [])
+            case 7: return ("empty value", "payload_missing", [])
             case 8: return ("tombstone (null value)", "payload_missing", nil)
             case 9: return ("wrong type: object for int", "wrong_type", bytes(#"{"id":"\#(id)","n":{"v":1}}"#))
             case 10: return ("wrong type: bool for int", "wrong_type", bytes(#"{"id":"\#(id)","n":true}"#))

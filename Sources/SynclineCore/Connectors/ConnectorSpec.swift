@@ -24,6 +24,8 @@ public struct ConnectorSpec: Sendable {
     public var maxPayloadBytes: Int = 1 << 20
     /// How `csv` payloads are read.
     public var csv: CSVOptions = CSVOptions()
+    /// `input.tombstones`: what a null value becomes (default: `payload_missing` in the DLQ).
+    public var tombstones: TombstonePolicy = .dlq
     /// Rate limit, circuit breaker, retry back-off and delivery timeout.
     public var resilience: ResilienceSpec = ResilienceSpec()
     /// `event_id: [a, b]`: paths tried in order when the connector's shapes keep the id in different

@@ -8,7 +8,7 @@ public enum ConnectorSpecParser {
         "routes", "tuning", "defaults", "rate_limit", "circuit_breaker", "retry", "delivery_timeout_ms",
         "processor", "processor_options", "ingress",
     ]
-    static let inputKeys: Set<String> = ["topics", "format", "csv", "max_payload_bytes"]
+    static let inputKeys: Set<String> = ["topics", "format", "csv", "max_payload_bytes", "tombstones"]
     static let routeKeys: Set<String> = ["name", "topic", "key", "when", "fields", "extra", "checks"]
     static let checkKeys: Set<String> = ["expr", "code", "message", "field"]
     static let defaultsKeys: Set<String> = ["phone_region", "timezone"]
@@ -77,7 +77,17 @@ public enum ConnectorSpecParser {
         var format = PayloadFormat.json
         var csv = CSVOptions()
         var maxPayloadBytes = 1 << 20
+        var tombstones = TombstonePolicy.dlq
+        var tombstonesNode: ConfigNode?
         if let input = root.required("input", &problems) {
+            if let node = input["tombstones"], let text = node.string(&problems) {
+                tombstonesNode = node
+                if let value = TombstonePolicy(rawValue: text) {
+                    tombstones = value
+                } else {
+                    problems.append(node.problem("unknown tombstones rule '\(text)' (use one of: dlq, forward)"))
+                }
+            }
             if let node = input["csv"] {
                 node.rejectUnknownKeys(allowed: csvKeys, &problems)
                 csv.columns = node["columns"]?.strings(&problems)
@@ -155,6 +165,12 @@ public enum ConnectorSpecParser {
         }
         let resilience = ResilienceSpecParser.parse(root, &problems)
         let ingress = root["ingress"].flatMap { IngressSpec.parse($0, inputTopics: inputTopics, &problems) }
+        if tombstones == .forward, let node = tombstonesNode,
+            processor != nil || routes.contains(where: { !$0.isPassthrough || $0.when != nil })
+        {
+            problems.append(node.problem(
+                "tombstones: forward needs plain routes only (a mapped route or a processor has no document to key a tombstone by); remove it to send null values to the DLQ as payload_missing"))
+        }
         for index in problems.indices where problems[index].connector == nil && !name.isEmpty {
             problems[index].connector = name
         }
@@ -177,6 +193,12 @@ public enum ConnectorSpecParser {
             }
             envelopePaths[key] = paths
         }
+        if tombstones == .forward, let node = tombstonesNode,
+            processor != nil || routes.contains(where: { !$0.isPassthrough || $0.when != nil })
+        {
+            problems.append(node.problem(
+                "tombstones: forward needs plain routes only (a mapped route or a processor has no document to key a tombstone by); remove it to send null values to the DLQ as payload_missing"))
+        }
         for index in problems.indices where problems[index].connector == nil && !name.isEmpty {
             problems[index].connector = name
         }
@@ -191,6 +213,7 @@ public enum ConnectorSpecParser {
         spec.defaults = defaults
         spec.csv = csv
         spec.maxPayloadBytes = maxPayloadBytes
+        spec.tombstones = tombstones
         spec.resilience = resilience
         spec.processor = processor
         spec.processorOptions = processorOptions

@@ -38,9 +38,9 @@ public struct DecodeStage: RecordStage {
     }
 
     public func process(_ context: inout RecordContext) throws(Rejection) {
-        guard let value = context.input.value else {
-            throw reject(.payloadMissing, "the record has no value (tombstone); a \(format.rawValue) payload is required")
-        }
+        let needs = "a \(format.rawValue) payload"
+        if let missing = PayloadPresenceStage.rejection(for: context.input.value, connector: connector, needs: needs) { throw missing }
+        guard let value = context.input.value else { return }
         guard value.count <= maxPayloadBytes else {
             throw reject(.payloadTooLarge, "the value is \(value.count) bytes; the limit (max_payload_bytes) is \(maxPayloadBytes)")
         }

@@ -15,6 +15,11 @@ public enum XMLPayloadDecoder {
         if containsDTD(bytes) {
             throw DecodeFailure(.invalidXML, "DOCTYPE/ENTITY declarations are not accepted")
         }
+        // Foundation's XMLParser dereferences a null pointer on a processing instruction without data
+        // (`<?x?>`), killing the process: none reach it.
+        if let offset = processingInstructionOffset(bytes) {
+            throw DecodeFailure(.invalidXML, "processing instructions (<?…?>) are not accepted (byte \(offset))")
+        }
         let builder = XMLTreeBuilder()
         let parser = XMLParser(data: Data(bytes))
         parser.shouldResolveExternalEntities = false
@@ -31,6 +36,40 @@ public enum XMLPayloadDecoder {
         let value = root.json
         if case .object = value { return value }
         return .object(["#text": value])
+    }
+
+    /// The offset of the first `<?` other than the XML declaration at the start, outside comments and
+    /// CDATA sections; nil when there is none.
+    static func processingInstructionOffset(_ bytes: [UInt8]) -> Int? {
+        func starts(_ marker: [UInt8], at index: Int) -> Bool {
+            index + marker.count <= bytes.count && bytes[index] == marker[0]
+                && bytes[index..<(index + marker.count)].elementsEqual(marker)
+        }
+        func skip(past marker: [UInt8], from index: Int) -> Int {
+            var cursor = index
+            while cursor < bytes.count, !starts(marker, at: cursor) { cursor += 1 }
+            return min(bytes.count, cursor + marker.count)
+        }
+        let open = UInt8(ascii: "<")
+        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        if starts(Array("<?xml".utf8), at: index), index + 5 < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index + 5]) {
+            index = skip(past: Array("?>".utf8), from: index + 5)
+        }
+        while index < bytes.count {
+            guard bytes[index] == open, index + 1 < bytes.count else {
+                index += 1
+                continue
+            }
+            if bytes[index + 1] == UInt8(ascii: "?") { return index }
+            if starts(Array("<!--".utf8), at: index) {
+                index = skip(past: Array("-->".utf8), from: index + 4)
+            } else if starts(Array("<![CDATA[".utf8), at: index) {
+                index = skip(past: Array("]]>".utf8), from: index + 9)
+            } else {
+                index += 1
+            }
+        }
+        return nil
     }
 
     static func containsDTD(_ bytes: [UInt8]) -> Bool {

@@ -86,6 +86,8 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
             scale -= 1
         }
         if scale > maxScale {
+            // Zero written with more than 18 places ("0e-30") is zero at 18 places.
+            if digits[start..<end].allSatisfy({ $0 == 0 }) { return ExactDecimal(significand: 0, scale: maxScale) }
             // Only zeros could be dropped above; more than 18 significant fractional digits cannot be exact.
             throw .overflow
         }
@@ -181,64 +183,82 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         return ExactDecimal(significand: difference, scale: scale)
     }
 
+    /// The exact product, rounded half away from zero to fewer places (never below 0) when it has
+    /// more than 18 or does not fit in 64 bits.
     public func multiplied(by other: ExactDecimal) throws(Failure) -> ExactDecimal {
-        let left = self
-        let right = other
-        let negative = (left.significand < 0) != (right.significand < 0)
-        var (high, low) = left.significand.magnitude.multipliedFullWidth(by: right.significand.magnitude)
-        var scale = left.scale + right.scale
-        // Reduce the scale until it is at most 18 and the product fits in 63 bits; the last dropped
-        // digit decides rounding (half away from zero).
-        var lastDropped: UInt64 = 0
-        while scale > Self.maxScale || high != 0 || low > UInt64(Int64.max) {
-            guard scale > 0 else { throw .overflow }
-            let (quotient, remainder) = UInt64(10).dividingFullWidth((high % 10, low))
-            high /= 10
-            low = quotient
-            lastDropped = remainder
-            scale -= 1
-        }
-        if lastDropped >= 5 {
-            guard low < UInt64(Int64.max) else { throw .overflow }
-            low += 1
-        }
-        let magnitude = Int64(low)
-        return ExactDecimal(significand: negative ? -magnitude : magnitude, scale: scale)
-    }
-
-    /// Exact when possible; otherwise rounded half away from zero at 18 significant places after the point.
-    public func divided(by other: ExactDecimal) throws(Failure) -> ExactDecimal {
-        guard other.significand != 0 else { throw .divisionByZero }
-        let left = normalized
-        let right = other.normalized
-        let negative = (left.significand < 0) != (right.significand < 0)
-        let divisor = right.significand.magnitude
-        var resultScale = Self.maxScale
-        while resultScale >= 0 {
-            let exponent = resultScale + right.scale - left.scale
-            if exponent >= 0, exponent <= 18 {
-                let product = left.significand.magnitude.multipliedFullWidth(by: UInt64(Self.powers[exponent]))
-                if product.high < divisor {
-                    let (quotient, remainder) = divisor.dividingFullWidth(product)
-                    var magnitude = quotient
-                    if remainder >= divisor - remainder { magnitude += 1 }
-                    if magnitude <= UInt64(Int64.max) {
-                        let value = Int64(magnitude)
-                        return ExactDecimal(significand: negative ? -value : value, scale: resultScale).normalized
-                    }
-                }
-            }
-            resultScale -= 1
+        let negative = (significand < 0) != (other.significand < 0)
+        // Both magnitudes are at most 2^63, so the exact product fits in 128 bits.
+        let product = UInt128(significand.magnitude) * UInt128(other.significand.magnitude)
+        let exactScale = scale + other.scale
+        var target = min(exactScale, Self.maxScale)
+        while target >= 0 {
+            let magnitude = Self.roundedQuotient(product, Self.widePowers[exactScale - target])
+            if magnitude <= UInt128(Int64.max) { return Self.signed(magnitude, negative: negative, scale: target) }
+            target -= 1
         }
         throw .overflow
     }
 
+    /// Exact when possible; otherwise rounded half away from zero at the most places (at most 18)
+    /// whose result fits in 64 bits.
+    public func divided(by other: ExactDecimal) throws(Failure) -> ExactDecimal {
+        guard other.significand != 0 else { throw .divisionByZero }
+        let negative = (significand < 0) != (other.significand < 0)
+        let dividend = UInt128(significand.magnitude)
+        let divisor = UInt128(other.significand.magnitude)
+        var target = Self.maxScale
+        while target >= 0 {
+            // quotient at `target` places = dividend · 10^(target + other.scale − scale) / divisor
+            let exponent = target + other.scale - scale
+            var numerator = dividend
+            var denominator = divisor
+            if exponent >= 0 {
+                let (scaled, overflow) = dividend.multipliedReportingOverflow(by: Self.widePowers[exponent])
+                // A numerator past 2^128 over a divisor below 2^64 cannot give a 64-bit quotient.
+                if overflow {
+                    target -= 1
+                    continue
+                }
+                numerator = scaled
+            } else {
+                denominator = divisor * Self.widePowers[-exponent]
+            }
+            let magnitude = Self.roundedQuotient(numerator, denominator)
+            if magnitude <= UInt128(Int64.max) {
+                return Self.signed(magnitude, negative: negative, scale: target).normalized
+            }
+            target -= 1
+        }
+        throw .overflow
+    }
+
+    /// 10^0 … 10^36 in 128 bits (a product's scale reaches 36; 10^38 is the last power that fits).
+    static let widePowers: [UInt128] = (0...36).map { exponent in
+        var value: UInt128 = 1
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    /// numerator / denominator rounded half away from zero (the quotient of magnitudes).
+    static func roundedQuotient(_ numerator: UInt128, _ denominator: UInt128) -> UInt128 {
+        let (quotient, remainder) = numerator.quotientAndRemainder(dividingBy: denominator)
+        // remainder < denominator, so denominator − remainder cannot wrap; quotient + 1 cannot
+        // overflow because rounding up needs a denominator of at least 2.
+        return remainder >= denominator - remainder ? quotient + 1 : quotient
+    }
+
+    /// A magnitude known to be at most Int64.max, with its sign.
+    static func signed(_ magnitude: UInt128, negative: Bool, scale: Int) -> ExactDecimal {
+        let value = Int64(truncatingIfNeeded: magnitude)
+        return ExactDecimal(significand: negative ? -value : value, scale: scale)
+    }
+
+    /// Exact: both sides are brought to the larger scale in 128 bits (|significand| · 10^18 < 2^123).
     public static func < (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
-        if let (left, right, _) = try? aligned(lhs, rhs) { return left < right }
-        // Cannot align without overflow: compare integer parts first.
-        let leftInteger = lhs.significand / powers[lhs.scale]
-        let rightInteger = rhs.significand / powers[rhs.scale]
-        return leftInteger < rightInteger
+        let scale = max(lhs.scale, rhs.scale)
+        let left = Int128(lhs.significand) * Int128(widePowers[scale - lhs.scale])
+        let right = Int128(rhs.significand) * Int128(widePowers[scale - rhs.scale])
+        return left < right
     }
 
     /// Numeric equality (`1.50 == 1.5`).

@@ -3,6 +3,10 @@
 struct ExpressionParser {
     var tokens: [(ExpressionToken, Int)]
     var position = 0
+    /// How deep the tree being built is (nesting and operator chains); bounded so that neither
+    /// parsing nor evaluation can exhaust the stack.
+    var depth = 0
+    static let maxDepth = 128
 
     /// Functions and their argument counts (nil = one or more).
     static let functions: [String: Int?] = [
@@ -30,6 +34,14 @@ struct ExpressionParser {
         guard accept(.symbol(symbol)) else { throw ExpressionError("expected '\(symbol)', found \(current.display)", at: offset) }
     }
 
+    /// One level deeper; the caller restores `depth` when the level is done.
+    mutating func deeper() throws(ExpressionError) {
+        depth += 1
+        guard depth <= Self.maxDepth else {
+            throw ExpressionError("the expression is nested or chained more than \(Self.maxDepth) levels deep", at: offset)
+        }
+    }
+
     mutating func parseAll() throws(ExpressionError) -> ExpressionNode {
         let node = try parseOr()
         guard current == .end else { throw ExpressionError("unexpected \(current.display)", at: offset) }
@@ -37,19 +49,35 @@ struct ExpressionParser {
     }
 
     mutating func parseOr() throws(ExpressionError) -> ExpressionNode {
+        let level = depth
+        defer { depth = level }
+        try deeper()
         var node = try parseAnd()
-        while accept(.keyword("or")) { node = .binary(.or, node, try parseAnd()) }
+        while accept(.keyword("or")) {
+            try deeper()
+            node = .binary(.or, node, try parseAnd())
+        }
         return node
     }
 
     mutating func parseAnd() throws(ExpressionError) -> ExpressionNode {
+        let level = depth
+        defer { depth = level }
         var node = try parseNot()
-        while accept(.keyword("and")) { node = .binary(.and, node, try parseNot()) }
+        while accept(.keyword("and")) {
+            try deeper()
+            node = .binary(.and, node, try parseNot())
+        }
         return node
     }
 
     mutating func parseNot() throws(ExpressionError) -> ExpressionNode {
-        if accept(.keyword("not")) { return .not(try parseNot()) }
+        if accept(.keyword("not")) {
+            let level = depth
+            defer { depth = level }
+            try deeper()
+            return .not(try parseNot())
+        }
         return try parseComparison()
     }
 
@@ -71,6 +99,9 @@ struct ExpressionParser {
     }
 
     mutating func parseList() throws(ExpressionError) -> [ExpressionNode] {
+        let level = depth
+        defer { depth = level }
+        try deeper()
         try expect("[")
         var items: [ExpressionNode] = []
         if accept(.symbol("]")) { return items }
@@ -80,8 +111,11 @@ struct ExpressionParser {
     }
 
     mutating func parseAdditive() throws(ExpressionError) -> ExpressionNode {
+        let level = depth
+        defer { depth = level }
         var node = try parseMultiplicative()
         while true {
+            if current == .symbol("+") || current == .symbol("-") { try deeper() }
             if accept(.symbol("+")) {
                 node = .binary(.add, node, try parseMultiplicative())
             } else if accept(.symbol("-")) {
@@ -93,8 +127,11 @@ struct ExpressionParser {
     }
 
     mutating func parseMultiplicative() throws(ExpressionError) -> ExpressionNode {
+        let level = depth
+        defer { depth = level }
         var node = try parseUnary()
         while true {
+            if current == .symbol("*") || current == .symbol("/") { try deeper() }
             if accept(.symbol("*")) {
                 node = .binary(.multiply, node, try parseUnary())
             } else if accept(.symbol("/")) {
@@ -111,6 +148,9 @@ struct ExpressionParser {
                 advance()
                 return .literal(.number("-" + text))
             }
+            let level = depth
+            defer { depth = level }
+            try deeper()
             return .negate(try parseUnary())
         }
         return try parsePrimary()

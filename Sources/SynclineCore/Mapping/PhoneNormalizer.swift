@@ -125,6 +125,11 @@ public struct PhoneNormalizer: Sendable {
         case "86": return "+86" + (try validateChina(national))
         case "1": return "+1" + (try validateNANP(national))
         default:
+            // A national significant number never starts with 0 (Italy's fixed lines aside): "+852 0…"
+            // would not be a number, and normalising it again would give another.
+            if national.hasPrefix("0"), callingCode != "39" {
+                throw Failure(reason: "the number after the country code +\(callingCode) cannot start with 0")
+            }
             let total = callingCode.count + national.count
             if national.count < 4 || total < 8 {
                 throw Failure(reason: "too short (\(national.count) digits after country code +\(callingCode))")

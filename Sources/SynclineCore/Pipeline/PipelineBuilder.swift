@@ -17,10 +17,14 @@ public enum PipelineBuilder {
         selfCheckEvery: Int = CompiledRecordStage.defaultSelfCheckEvery
     ) throws(ConfigProblems) -> RecordPipeline {
         guard spec.needsDecoding else {
+<<<<<<< HEAD
             var stages: [any RecordStage] = []
             // A processor decodes its own payloads (telephony takes form bodies too).
             if spec.format == .json, spec.processor == nil { stages.append(JSONValidateStage(connector: spec.name)) }
             stages.append(HeaderTimeStage())
+=======
+            var stages: [any RecordStage] = [PayloadPresenceStage(spec: spec), HeaderTimeStage()]
+>>>>>>> fuzz
             for route in spec.routes {
                 stages.append(PassthroughRouteStage(route: route))
             }

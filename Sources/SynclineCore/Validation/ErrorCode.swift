@@ -66,7 +66,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Equatable {
     /// One line saying what the code means (the list in connectors/README.md mirrors this).
     public var meaning: String {
         switch self {
-        case .payloadMissing: return "the record has no value (a tombstone) but the connector needs a payload"
+        case .payloadMissing: return "the record's value is null (a tombstone) or empty (0 bytes) but the connector needs a payload"
         case .payloadTooLarge: return "the value is larger than the connector's max_payload_bytes (default 1 MiB)"
         case .invalidJSON: return "the value is not strict RFC 8259 JSON (message gives the reason and byte offset)"
         case .invalidUTF8: return "the value (or a string in it) is not valid UTF-8 (message gives the byte offset)"

@@ -1,0 +1,82 @@
+import Foundation
+import SynclineAdmin
+import SynclineCore
+import SynclineHub
+import SynclineKafka
+import Testing
+
+/// Issue 14: records with an empty value (0 bytes) or a null value (tombstone) published to
+/// raw.marketing.events.v1 were consumed and then found nowhere. Under the hub with the shipped
+/// marketing connector both must land in hub.dlq.marketing.v1 as `payload_missing` at `decode`, with
+/// their original key, value and headers, and their offsets must be committed. Part of the
+/// serialized mapping end-to-end suite, so it does not start one more hub alongside the others.
+extension MappingEndToEndTests {
+    @Test("an empty and a null value on raw.marketing.events.v1 are both in hub.dlq.marketing.v1 as payload_missing with their key and headers; a valid lead beside them is delivered")
+    func emptyAndNullValuesReachTheDLQ() async throws {
+        let root = ProjectFixture.repositoryRoot
+        let text = try String(contentsOf: root.appendingPathComponent("connectors/marketing.yaml"), encoding: .utf8)
+        let project = try ProjectFixture(connectors: ["marketing.yaml": text])
+        let url = AsyncURLBox()
+        let app = try await buildApplication(
+            HubOptions(
+                embeddedBrokers: 1, topicsDirectory: project.root.appendingPathComponent("topics"),
+                connectorsDirectory: project.root.appendingPathComponent("connectors"), stateDirectory: project.state,
+                admin: AdminServer.Settings(host: "127.0.0.1", port: 0, token: nil)),
+            logger: logger
+        ) { address in url.set(address) }
+        let hubRun = Task { try await app.run() }
+        defer { hubRun.cancel() }
+        let base = try await url.wait()
+        let ready = ContinuousClock.now + .seconds(60)
+        while try await HTTPTestClient.call("GET", base + "/readyz").status != 200 && ContinuousClock.now < ready {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let config = KafkaConfig(bootstrapServers: app.bootstrapServers)
+        let raw = "raw.marketing.events.v1"
+        let valid = try Data(contentsOf: root.appendingPathComponent("connectors/samples/marketing/form/valid/form-submit-iso-offset.json"))
+        let headers = { (id: String) in [RecordHeader("x-upstream", "landing-\(id)"), RecordHeader("traceparent", "00-\(id)-01")] }
+        try await HubTestSupport.publish([
+            OutputRecord(topic: raw, key: Array("empty-1".utf8), value: [], headers: headers("empty")),
+            OutputRecord(topic: raw, key: Array("tombstone-1".utf8), value: nil, headers: headers("tombstone")),
+            OutputRecord(topic: raw, key: Array("valid-1".utf8), value: Array(valid)),
+        ], config: config)
+
+        let dlq = try await HubTestSupport.waitForTopic("hub.dlq.marketing.v1", count: 2, partitions: 12, config: config)
+        let leads = try await HubTestSupport.waitForTopic("crm.leads.v1", count: 1, partitions: 12, config: config)
+        #expect(leads.count == 1, "the valid lead beside them is delivered")
+        #expect(dlq.count == 2, "expected the empty and the null value in the DLQ, found \(dlq.map(\.keyText))")
+        for (key, id) in [("empty-1", "empty"), ("tombstone-1", "tombstone")] {
+            guard let record = dlq.first(where: { $0.keyText == key }) else {
+                Issue.record("\(key) is not in hub.dlq.marketing.v1")
+                continue
+            }
+            #expect(record.headers.last(named: HeaderNames.errorCode)?.text == "payload_missing", "\(key)")
+            #expect(record.headers.last(named: HeaderNames.errorStage)?.text == "decode", "\(key)")
+            #expect(record.headers.last(named: HeaderNames.sourceTopic)?.text == raw, "\(key)")
+            for header in headers(id) {
+                #expect(record.headers.last(named: header.name)?.text == header.text, "\(key) keeps its header \(header.name)")
+            }
+            if id == "empty" {
+                #expect(record.value == [], "the empty value stays empty")
+            } else {
+                #expect(record.value == nil, "the tombstone stays null")
+            }
+        }
+        // Both inputs count as handled: every offset of the raw topic is committed.
+        let deadline = ContinuousClock.now + .seconds(30)
+        var committed = 0
+        while ContinuousClock.now < deadline {
+            committed = try await BlockingThread.run {
+                let consumer = try KafkaConsumer(config: config, groupID: "syncline.marketing", logger: self.logger)
+                defer { consumer.close() }
+                let list = (0..<Int32(12)).map { TopicPartition(topic: raw, partition: $0) }
+                return try consumer.committed(list).reduce(0) { $0 + Int(max(0, $1.offset ?? 0)) }
+            }
+            if committed == 3 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(committed == 3, "all three input offsets committed")
+        await app.shutdown()
+        try await hubRun.value
+    }
+}
