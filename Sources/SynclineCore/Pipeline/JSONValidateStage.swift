@@ -1,7 +1,7 @@
 /// For plain routes of a `format: json` connector, which pass records through without decoding:
 /// refuses a value that is not strict JSON at stage `decode` with the parser's code (`invalid_json`
 /// or `invalid_utf8`), using the byte-level validator instead of a parse. Duplicate keys pass (a
-/// plain route reads no keys); a tombstone (no value) passes, as deletions are meaningful downstream.
+/// plain route reads no keys). Null and empty values are `PayloadPresenceStage`'s (it runs first).
 public struct JSONValidateStage: RecordStage {
     public let name = "decode"
     public let connector: String

@@ -17,14 +17,11 @@ public enum PipelineBuilder {
         selfCheckEvery: Int = CompiledRecordStage.defaultSelfCheckEvery
     ) throws(ConfigProblems) -> RecordPipeline {
         guard spec.needsDecoding else {
-<<<<<<< HEAD
-            var stages: [any RecordStage] = []
-            // A processor decodes its own payloads (telephony takes form bodies too).
+            // Null and empty values first (payload_missing, or forwarded tombstones), then — for json —
+            // the byte-level validity check. A processor decodes its own payloads (telephony takes form bodies too).
+            var stages: [any RecordStage] = [PayloadPresenceStage(spec: spec)]
             if spec.format == .json, spec.processor == nil { stages.append(JSONValidateStage(connector: spec.name)) }
             stages.append(HeaderTimeStage())
-=======
-            var stages: [any RecordStage] = [PayloadPresenceStage(spec: spec), HeaderTimeStage()]
->>>>>>> fuzz
             for route in spec.routes {
                 stages.append(PassthroughRouteStage(route: route))
             }
