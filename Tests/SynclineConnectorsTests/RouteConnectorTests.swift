@@ -167,8 +167,9 @@ struct RouteConnectorTests {
         try cluster.createTopic("crm.big.v1", partitions: 1)
         try cluster.createTopic("hub.dlq.big.v1", partitions: 1)
         let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
-        let small = OutputRecord(topic: "raw.test.big.v1", key: Array("small".utf8), value: Array(repeating: 65, count: 100))
-        let big = OutputRecord(topic: "raw.test.big.v1", key: Array("big".utf8), value: Array(repeating: 66, count: 6_000))
+        // JSON strings (a `format: json` connector refuses values that are not JSON, even on a plain route).
+        let small = OutputRecord(topic: "raw.test.big.v1", key: Array("small".utf8), value: [34] + Array(repeating: 65, count: 98) + [34])
+        let big = OutputRecord(topic: "raw.test.big.v1", key: Array("big".utf8), value: [34] + Array(repeating: 66, count: 5_998) + [34])
         try await TestKafka.publish([small, big], config: config)
         let spec = ConnectorSpec(
             name: "big", mappingVersion: "t", inputTopics: ["raw.test.big.v1"], dlqTopic: "hub.dlq.big.v1",
