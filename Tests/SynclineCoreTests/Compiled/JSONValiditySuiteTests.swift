@@ -54,6 +54,11 @@ struct JSONValiditySuiteTests {
         return bytes
     }
 
+    /// The decode verdict a connector gives: an empty value is `payload_missing` before any parse.
+    static func decodeCode(_ bytes: [UInt8]) -> String? {
+        bytes.isEmpty ? ErrorCode.payloadMissing.rawValue : parserCode(bytes)
+    }
+
     static func parserCode(_ bytes: [UInt8]) -> String? {
         do {
             _ = try JSONParser.parse(bytes)
@@ -114,11 +119,11 @@ struct JSONValiditySuiteTests {
         for (document, result) in Self.verdicts(pipeline) {
             switch (document.kind, result) {
             case ("n", .failure(let rejection)):
-                #expect(rejection.stage == .decode && rejection.code == Self.parserCode(document.bytes), "\(document)")
+                #expect(rejection.stage == .decode && rejection.code == Self.decodeCode(document.bytes), "\(document)")
             case ("y", .success(let context)):
                 #expect(context.outputs.first?.value == document.bytes, "\(document)")
             case ("i", let result):
-                #expect(((try? result.get()) != nil) == (Self.parserCode(document.bytes) == nil), "\(document)")
+                #expect(((try? result.get()) != nil) == (Self.decodeCode(document.bytes) == nil), "\(document)")
             default:
                 Issue.record("\(document): \(result)")
             }
@@ -132,25 +137,33 @@ struct JSONValiditySuiteTests {
         for (document, result) in Self.verdicts(pipeline) {
             let jsonRefusal: String?
             if case .failure(let rejection) = result, rejection.stage == .decode,
-                rejection.code == ErrorCode.invalidJSON.rawValue || rejection.code == ErrorCode.invalidUTF8.rawValue
+                [ErrorCode.invalidJSON.rawValue, ErrorCode.invalidUTF8.rawValue, ErrorCode.payloadMissing.rawValue].contains(rejection.code)
             {
                 jsonRefusal = rejection.code
             } else {
                 jsonRefusal = nil
             }
             switch document.kind {
-            case "n": #expect(jsonRefusal != nil && jsonRefusal == Self.parserCode(document.bytes), "\(document): \(result)")
+            case "n": #expect(jsonRefusal != nil && jsonRefusal == Self.decodeCode(document.bytes), "\(document): \(result)")
             case "y": #expect((jsonRefusal != nil) == Self.isDuplicateKeyDocument(document), "\(document): \(result)")
-            default: #expect(jsonRefusal == Self.parserCode(document.bytes), "\(document): \(result)")
+            default: #expect(jsonRefusal == Self.decodeCode(document.bytes), "\(document): \(result)")
             }
         }
     }
 
-    @Test("a plain route passes tombstones, and a plain route of another format passes any bytes")
+    @Test("a plain route refuses tombstones as payload_missing unless it forwards them, and a plain route of another format passes any bytes")
     func plainRouteEdges() throws {
         let json = try PipelineBuilder.build(try TestSupport.spec(Self.plainConnector), catalog: nil)
         let tombstone = InputRecord(topic: "raw.marketing.events.v1", partition: 0, offset: 1, key: [1], value: nil, headers: [], timestampMs: 0)
-        #expect((try? json.run(tombstone).get())?.outputs.count == 1)
+        if case .failure(let rejection) = json.run(tombstone) {
+            #expect(rejection.code == ErrorCode.payloadMissing.rawValue)
+        } else {
+            Issue.record("a tombstone passed a plain route that does not forward them")
+        }
+        let forwarding = try PipelineBuilder.build(
+            try TestSupport.spec(Self.plainConnector.replacingOccurrences(of: "format: json", with: "format: json\n  tombstones: forward")),
+            catalog: nil)
+        #expect((try? forwarding.run(tombstone).get())?.outputs.count == 1)
         let form = try PipelineBuilder.build(
             try TestSupport.spec(Self.plainConnector.replacingOccurrences(of: "format: json", with: "format: form")), catalog: nil)
         let garbage = InputRecord(topic: "raw.marketing.events.v1", partition: 0, offset: 2, key: nil, value: Array("a=1&b={".utf8), headers: [], timestampMs: 0)
