@@ -744,6 +744,20 @@ def run_peer(a) -> int:
                     ("syncline-source-offset", str(off)), ("syncline-ingest-ts", ingest),
                 ]
                 if a.mode == "route":
+                    # A json connector's plain route refuses a value that is not JSON (as Syncline's
+                    # does, with a byte-level validator): the peer checks it too, with json.loads.
+                    try:
+                        json.loads(value)
+                    except ValueError:
+                        headers = upstream + lineage[:2] + [
+                            ("syncline-error-stage", "decode"), ("syncline-error-code", "invalid_json"),
+                            ("syncline-error-field", ""), ("syncline-error-message", "the value is not JSON"),
+                            ("syncline-rule", ""), ("syncline-attempts", "1"), ("syncline-first-failed-at", ingest),
+                        ] + lineage[2:5]
+                        batch.remaining += 1
+                        send(a.dlq, value, key, headers, cb)  # original bytes unchanged
+                        dlq += 1
+                        continue
                     ts_type, ts = m.timestamp()
                     base = [
                         ("ce_specversion", b"1.0"), ("ce_id", f"{a.input}-{p}-{off}"), ("ce_source", source_b),
@@ -1233,9 +1247,12 @@ def main_driver(a) -> int:
     # own output topic whatever the mode; the others do the connector's job.
     expected = {"passthrough": ("copy", {BENCH_OUTPUT: n})}
     if mode == "route":
+        # A json connector's plain routes refuse values that are not JSON (to the DLQ); the rest is copied.
+        malformed = sum(1 for kind in invalid.values() if kind == "malformed_json")
         copy = collections.Counter()
         for _, topic in routes:
-            copy[topic] += n
+            copy[topic] += n - malformed
+        copy[dlq] += malformed
         expected["syncline"] = expected["python"] = ("copy", dict(copy))
     else:
         expected["syncline"] = expected["python"] = ("mapping", {routes[0][1]: n - len(invalid), dlq: len(invalid)})

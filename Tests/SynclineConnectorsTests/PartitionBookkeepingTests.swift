@@ -1,4 +1,5 @@
 @testable import SynclineRuntime
+import SynclineConnectors
 import Testing
 
 @Suite("Runtime bookkeeping: partition progress, confirmed commits, revoked partitions, gaps")
@@ -58,5 +59,16 @@ struct PartitionBookkeepingTests {
         #expect(tracker.consumed(offset: 200, logStart: nil) == 161...199, "unknown log start: the gap is reported")
         var fresh = InputGapTracker(committed: nil)
         #expect(fresh.consumed(offset: 5_000, logStart: 5_000) == nil, "a new group has nothing to compare with")
+    }
+}
+
+@Suite("Follow-up hand-over off the hot path")
+struct FollowUpHandOverTests {
+    @Test("while the identity index is empty only outputs naming their customer are worth reading")
+    func namesCustomer() {
+        #expect(FollowUpRecorder.namesCustomer(Array(#"{"lead_id":"x","customer_id":"c-1"}"#.utf8)))
+        #expect(!FollowUpRecorder.namesCustomer(Array(#"{"lead_id":"x","phone":"+8613800138000"}"#.utf8)))
+        #expect(!FollowUpRecorder.namesCustomer(Array(#"{"customer_id":null}"#.utf8)))
+        #expect(!FollowUpRecorder.namesCustomer([]))
     }
 }

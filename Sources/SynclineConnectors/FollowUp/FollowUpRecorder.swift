@@ -32,6 +32,10 @@ public final class FollowUpRecorder: @unchecked Sendable {
     private let linker: CustomerLinker
     private let logger: Logger
     private let queue = Mutex<[Output]>([])
+    /// Whether the identity index holds any identifier: while it is empty no lead or ticket can be
+    /// linked by phone, email or external id, so only outputs naming a customer are worth handing
+    /// over (re-read once a second on the recorder's thread).
+    private let indexHasIdentities = Atomic<Bool>(true)
     private let dropped = Atomic<Int>(0)
     public let capacity: Int
 
@@ -40,6 +44,7 @@ public final class FollowUpRecorder: @unchecked Sendable {
         self.linker = linker
         self.logger = logger
         self.capacity = capacity
+        refreshIndexState()
         let thread = Thread { [weak self] in
             while true {
                 Thread.sleep(forTimeInterval: 1)
@@ -49,6 +54,35 @@ public final class FollowUpRecorder: @unchecked Sendable {
         }
         thread.name = "syncline-follow-up"
         thread.start()
+    }
+
+    /// Whether an output is worth handing over: it can be linked (the index has identifiers), or it
+    /// names its customer itself. Cheap: one atomic load, and a byte search only while the index is empty.
+    public func wants(_ value: [UInt8]) -> Bool {
+        indexHasIdentities.load(ordering: .relaxed) || Self.namesCustomer(value)
+    }
+
+    static let customerField = Array(#""customer_id":""#.utf8)
+
+    static func namesCustomer(_ value: [UInt8]) -> Bool {
+        let needle = customerField
+        guard value.count >= needle.count else { return false }
+        var index = 0
+        let last = value.count - needle.count
+        while index <= last {
+            if value[index] == needle[0] {
+                var matched = 1
+                while matched < needle.count, value[index + matched] == needle[matched] { matched += 1 }
+                if matched == needle.count { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+
+    private func refreshIndexState() {
+        let identifiers = (try? linker.index.counts().identifiers) ?? 1
+        indexHasIdentities.store(identifiers > 0, ordering: .relaxed)
     }
 
     /// Hands one lead or ticket over; over capacity the oldest waiting ones are dropped (and counted).
@@ -67,6 +101,7 @@ public final class FollowUpRecorder: @unchecked Sendable {
 
     /// Links and writes everything waiting now.
     public func flush() {
+        refreshIndexState()
         let outputs = queue.withLock { items -> [Output] in
             defer { items.removeAll(keepingCapacity: true) }
             return items

@@ -23,9 +23,10 @@ public struct FollowUpStage: RecordStage {
 
     /// Hands each lead or ticket output over as it is (its bytes are shared, not copied): reading
     /// and linking happen on the recorder's thread, so the hot path never parses its own output.
+    /// While the identity index is empty, only outputs that name their customer are handed over.
     public func process(_ context: inout RecordContext) throws(Rejection) {
         for output in context.outputs where output.topic == TopicNames.leads || output.topic == TopicNames.activities {
-            guard let value = output.value else { continue }
+            guard let value = output.value, recorder.wants(value) else { continue }
             recorder.enqueue(FollowUpRecorder.Output(
                 topic: output.topic, value: value, eventID: context.eventID,
                 fallbackMs: context.sourceTimeMs ?? context.input.timestampMs, coordinates: context.input.coordinates))
