@@ -2,7 +2,7 @@
 /// value fixed when the connector loads), how it is converted, and its JSON written straight into
 /// the output buffer. Anything it cannot decide exactly as the interpreter would (a rejection, an
 /// escaped string, text that differs only canonically) answers `bail`, and the record is interpreted.
-struct CompiledFieldPlan: Sendable {
+final class CompiledFieldPlan: Sendable {
     enum Source: Sendable {
         /// The first non-empty value among these slots.
         case paths([Int])
@@ -64,6 +64,23 @@ struct CompiledFieldPlan: Sendable {
     let isKey: Bool
 
     var failed: Outcome { omitOnError && !required ? .skipped : .bail }
+
+    // A class, not a struct: the plan is read for every record, and copying a struct of arrays and
+    // conversions out of `CompiledRoutePlan.Member` cost a retain and release per reference each time.
+    init(
+        target: String, prefix: [UInt8], source: Source, fallback: Fixed, required: Bool, omitOnError: Bool,
+        conversion: FieldConversion, writer: Writer, isKey: Bool
+    ) {
+        self.target = target
+        self.prefix = prefix
+        self.source = source
+        self.fallback = fallback
+        self.required = required
+        self.omitOnError = omitOnError
+        self.conversion = conversion
+        self.writer = writer
+        self.isKey = isKey
+    }
 
     func run(
         _ input: UnsafeBufferPointer<UInt8>, _ slots: UnsafeMutableBufferPointer<ByteSlot>, _ scratch: UnsafeMutableBufferPointer<UInt8>,
