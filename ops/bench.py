@@ -1243,6 +1243,8 @@ def main_driver(a) -> int:
                          "keys_distinct": len({k for k, _ in records}), "generate_seconds": round(time.monotonic() - t, 2)}
     all_digests = collections.Counter(digest(k, v) for k, v in records)
     invalid_digests = collections.Counter(digest(*records[i]) for i in invalid)
+    # In route mode a json plain route sends the malformed ones to the DLQ (and copies the rest).
+    malformed_digests = collections.Counter(digest(*records[i]) for i, kind in invalid.items() if kind == "malformed_json")
     # What each contender must add to which topic. The passthrough copies every record to the bench's
     # own output topic whatever the mode; the others do the connector's job.
     expected = {"passthrough": ("copy", {BENCH_OUTPUT: n})}
@@ -1299,7 +1301,8 @@ def main_driver(a) -> int:
             for contender in order:
                 run = run_one(a, contender, rep, bootstrap, client, broker, root, logs, input_topic, input_highs, routes,
                               dlq, out_topics, name, version, slo, mode, connector_path, syncline, passthrough_bin,
-                              measure_bin, expected[contender], all_digests, invalid_digests)
+                              measure_bin, expected[contender], all_digests, invalid_digests,
+                              malformed_digests=malformed_digests)
                 runs.append(run)
                 status = "OK" if not run["problems"] else "FAILED: " + "; ".join(run["problems"])
                 rps = f"{run['records_per_s']:,.0f}" if run.get("records_per_s") else "—"
@@ -1376,7 +1379,7 @@ def main_driver(a) -> int:
 
 def run_one(a, contender, rep, bootstrap, client, broker, root, logs, input_topic, input_highs, routes, dlq,
             out_topics, name, version, slo, mode, connector_path, syncline, passthrough_bin, measure_bin, expected,
-            all_digests, invalid_digests):
+            all_digests, invalid_digests, malformed_digests=None):
     n = a.records
     group = f"bench-{contender}-{rep}-{os.getpid()}-{int(time.time())}"
     before = {t: watermarks(client, t) for t in out_topics}
@@ -1482,9 +1485,14 @@ def run_one(a, contender, rep, bootstrap, client, broker, root, logs, input_topi
         budget = a.verify_seconds
         partial = run["verify_partial"] = {}
         if kind == "copy":
+            refused = malformed_digests if (malformed_digests and dlq in want) else collections.Counter()
+            copied = all_digests - refused
             for topic, count in want.items():
                 digests, _, left = read_range(bootstrap, topic, *rng[topic], budget=budget)
-                expect = collections.Counter({d: c * (count // n) for d, c in all_digests.items()})
+                if topic == dlq and refused:
+                    expect = refused
+                else:
+                    expect = collections.Counter({d: c * (count // max(1, sum(copied.values()))) for d, c in copied.items()})
                 extra = sum((digests - expect).values())
                 if extra:
                     problems.append(f"verify: {topic} holds {extra} records that are not (or more often than) in the input")
