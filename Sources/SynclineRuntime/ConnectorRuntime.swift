@@ -251,7 +251,15 @@ public final class ConnectorRuntime: @unchecked Sendable {
             // Sleep only when the queues were left empty: librdkafka writes to the wake-up pipe when
             // records, reports or commit results arrive on an empty queue, so nothing waits for a timeout.
             let busy = records.count >= maxRecords || delivered > 0
-            if !busy { wakeup?.wait(timeoutMs: tokenWaitMs ?? idleWaitMs(holding: holding)) }
+            if !busy {
+                let waitMs = tokenWaitMs ?? idleWaitMs(holding: holding)
+                if let wakeup {
+                    wakeup.wait(timeoutMs: waitMs)
+                } else {
+                    // No wake-up pipe (descriptors exhausted at start): sleep the short wait instead of spinning.
+                    Thread.sleep(forTimeInterval: Double(min(waitMs, 5)) / 1_000)
+                }
+            }
         }
 
         if mode == .crash {

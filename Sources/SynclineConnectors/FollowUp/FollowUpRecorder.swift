@@ -64,7 +64,8 @@ public final class FollowUpRecorder: @unchecked Sendable {
 
     static let customerField = Array(#""customer_id":""#.utf8)
 
-    static func namesCustomer(_ value: [UInt8]) -> Bool {
+    /// Whether the output carries a `customer_id` string (a byte search, no parse).
+    public static func namesCustomer(_ value: [UInt8]) -> Bool {
         let needle = customerField
         guard value.count >= needle.count else { return false }
         var index = 0
