@@ -250,7 +250,9 @@ public final class ConnectorRuntime: @unchecked Sendable {
             }
             // Sleep only when the queues were left empty: librdkafka writes to the wake-up pipe when
             // records, reports or commit results arrive on an empty queue, so nothing waits for a timeout.
-            let busy = records.count >= maxRecords || delivered > 0
+            // While held (rate limit, breaker) or with parked records, a full one-record poll is no
+            // reason to spin: those records wait for a token or a probe, so the loop sleeps its short wait.
+            let busy = (!holding && parked.isEmpty && records.count >= maxRecords) || delivered > 0
             if !busy {
                 let waitMs = tokenWaitMs ?? idleWaitMs(holding: holding)
                 if let wakeup {
