@@ -211,13 +211,14 @@ public final class ConnectorRuntime: @unchecked Sendable {
             var tokenWaitMs: Int32?
             if overloaded {
                 maxRecords = Int.max
-            } else if !holding, let allowance = gate.connectorAllowance(nowNanos: now), allowance.records == 0, allowance.waitNanos < 500_000_000 {
+            } else if let allowance = holding ? nil : gate.connectorAllowance(nowNanos: now),
+                      allowance.records == 0, allowance.waitNanos < 500_000_000 {
                 // Out of tokens for a moment: take nothing, serve what arrives, wait for the refill.
                 if !waitingForTokens { activity.throttled["*", default: 0] += 1 }
                 waitingForTokens = true
                 tokenWaitMs = Int32(max(1, allowance.waitNanos / 1_000_000))
             } else {
-                if !holding, let allowance = gate.connectorAllowance(nowNanos: now) {
+                if let allowance = holding ? nil : gate.connectorAllowance(nowNanos: now) {
                     maxRecords = min(maxRecords, max(1, allowance.records))
                     waitingForTokens = false
                 }
@@ -342,13 +343,10 @@ public final class ConnectorRuntime: @unchecked Sendable {
     /// Position, lag bookkeeping and the check for input the broker deleted before we read it.
     private func noteConsumed(_ record: InputRecord, slot: Int) {
         partitions[slot].lastConsumed = (record.offset, record.timestampMs ?? Self.nowMs())
-        let expected = partitions[slot].gaps.expected
-        guard let expected, record.offset > expected else {
-            partitions[slot].gaps.expected = record.offset + 1
-            return
-        }
-        let logStart = consumer?.cachedWatermarks(topic: record.topic, partition: record.partition).low
-        guard let gap = partitions[slot].gaps.consumed(offset: record.offset, logStart: logStart) else { return }
+        // The log start costs a C call: asked only when the offset jumped.
+        guard let gap = partitions[slot].gaps.consumed(offset: record.offset, logStart: {
+            consumer?.cachedWatermarks(topic: record.topic, partition: record.partition).low
+        }) else { return }
         let alert = InputExpiredAlert(
             connector: spec.name, topic: record.topic, partition: record.partition, firstOffset: gap.lowerBound,
             lastOffset: gap.upperBound, raisedAtMs: Self.nowMs())

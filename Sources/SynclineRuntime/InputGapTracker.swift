@@ -12,12 +12,13 @@ struct InputGapTracker: Sendable {
     }
 
     /// Notes a consumed record; returns the offsets deleted unread just before it, if any.
-    /// `logStart` is the partition's first offset as the broker last reported it (nil: unknown).
-    mutating func consumed(offset: Int64, logStart: Int64?) -> ClosedRange<Int64>? {
+    /// `logStart` gives the partition's first offset as the broker last reported it (nil: unknown);
+    /// it is asked only when the offset jumped.
+    mutating func consumed(offset: Int64, logStart: () -> Int64?) -> ClosedRange<Int64>? {
         let next = expected
         expected = offset + 1
         guard let next, offset > next else { return nil }
-        let end = min(offset, logStart ?? offset)
+        let end = min(offset, logStart() ?? offset)
         guard end > next else { return nil }
         return next...(end - 1)
     }

@@ -52,13 +52,13 @@ struct PartitionBookkeepingTests {
     @Test("gaps: a jump past the log start is expired input; a jump the log start does not explain is not")
     func gaps() {
         var tracker = InputGapTracker(committed: 100)
-        #expect(tracker.consumed(offset: 100, logStart: 0) == nil)
-        #expect(tracker.consumed(offset: 101, logStart: 0) == nil)
-        #expect(tracker.consumed(offset: 150, logStart: 150) == 102...149)
-        #expect(tracker.consumed(offset: 160, logStart: 150) == nil, "compaction or markers: the log still starts before")
-        #expect(tracker.consumed(offset: 200, logStart: nil) == 161...199, "unknown log start: the gap is reported")
+        #expect(tracker.consumed(offset: 100, logStart: { 0 }) == nil)
+        #expect(tracker.consumed(offset: 101, logStart: { 0 }) == nil)
+        #expect(tracker.consumed(offset: 150, logStart: { 150 }) == 102...149)
+        #expect(tracker.consumed(offset: 160, logStart: { 150 }) == nil, "compaction or markers: the log still starts before")
+        #expect(tracker.consumed(offset: 200, logStart: { nil }) == 161...199, "unknown log start: the gap is reported")
         var fresh = InputGapTracker(committed: nil)
-        #expect(fresh.consumed(offset: 5_000, logStart: 5_000) == nil, "a new group has nothing to compare with")
+        #expect(fresh.consumed(offset: 5_000, logStart: { 5_000 }) == nil, "a new group has nothing to compare with")
     }
 }
 
