@@ -134,23 +134,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "SynclineCoreTests", dependencies: ["SynclineCore"], swiftSettings: strict),
+        .target(name: "SynclineTestSupport", path: "Tests/SynclineTestSupport", swiftSettings: strict),
+        .testTarget(name: "SynclineCoreTests", dependencies: ["SynclineCore", "SynclineTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SynclineSecurityTests",
-            dependencies: ["SynclineSecurity", "SynclineCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SynclineSecurity", "SynclineCore", "SynclineTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(name: "SynclineKafkaTests", dependencies: ["SynclineKafka", "SynclineRecords"], swiftSettings: strict),
-        .testTarget(name: "SynclineStoreTests", dependencies: ["SynclineStore", "SynclineCore"], swiftSettings: strict),
+        .testTarget(name: "SynclineStoreTests", dependencies: ["SynclineStore", "SynclineCore", "SynclineTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SynclineConnectorsTests",
-            dependencies: ["SynclineConnectors", "SynclineRuntime", "SynclineKafka", "SynclineCore", "SynclineHub", "SynclineStore"],
+            dependencies: ["SynclineConnectors", "SynclineRuntime", "SynclineKafka", "SynclineCore", "SynclineHub", "SynclineStore", "SynclineTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "SynclineHubTests",
             dependencies: [
-                "SynclineHub", "SynclineKafka", "SynclineRuntime", "SynclineCore", "SynclineStore", "SynclineAdmin", "syncline", "SynclineSecurity",
+                "SynclineHub", "SynclineKafka", "SynclineRuntime", "SynclineCore", "SynclineStore", "SynclineAdmin", "syncline", "SynclineSecurity", "SynclineTestSupport",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict

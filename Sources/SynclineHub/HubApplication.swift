@@ -90,10 +90,11 @@ public func buildApplication(
         let config = KafkaConfig(bootstrapServers: brokers, properties: environment.merging(options.kafkaProperties) { $1 })
         topicResults = try await BlockingThread.run { try TopicApplier.apply(catalog, config: config, logger: logger) }
     } else {
-        let embedded = try EmbeddedKafkaCluster(brokers: options.embeddedBrokers)
+        let embedded = try await EmbeddedKafkaCluster.start(brokers: options.embeddedBrokers)
         cluster = embedded
         bootstrap = embedded.bootstrapServers
-        topicResults = TopicApplier.apply(catalog, to: embedded)
+        // Blocking: each topic creation waits on the mock cluster's thread.
+        topicResults = try await BlockingThread.run { TopicApplier.apply(catalog, to: embedded) }
         services.append(.init(service: EmbeddedClusterService(cluster: embedded)))
     }
     services.append(.init(service: LedgerService(writer: ledgerWriter, ledger: ledger, retentionMs: options.ledgerRetentionMs, logger: logger)))

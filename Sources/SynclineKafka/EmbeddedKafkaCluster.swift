@@ -18,6 +18,12 @@ public final class EmbeddedKafkaCluster: @unchecked Sendable {
         mock = try RDKafkaMockCluster(brokers: brokers, logger: logger)
     }
 
+    /// Starts a cluster from async code. The mock's start-up and every topic creation wait on its
+    /// own thread; run on the cooperative pool (two threads here) that wait stalls every task.
+    public static func start(brokers: Int = 3, logger: Logger = Logger(label: "syncline.embedded-kafka")) async throws -> EmbeddedKafkaCluster {
+        try await BlockingThread.run(name: "embedded-kafka") { try EmbeddedKafkaCluster(brokers: brokers, logger: logger) }
+    }
+
     /// `host:port,…` of the brokers.
     public var bootstrapServers: String { mock.bootstrapServers }
 
@@ -29,6 +35,22 @@ public final class EmbeddedKafkaCluster: @unchecked Sendable {
     public func createTopics(_ specs: [TopicRequest]) throws(KafkaError) {
         for spec in specs {
             try createTopic(spec.name, partitions: spec.partitions, replicationFactor: spec.replicationFactor)
+        }
+    }
+
+    /// `createTopic` from async code, off the cooperative pool.
+    public func createTopic(_ name: String, partitions: Int, replicationFactor: Int = 1) async throws {
+        try await BlockingThread.run(name: "embedded-kafka") { () throws -> Void in
+            try self.mock.createTopic(name, partitions: partitions, replicationFactor: min(replicationFactor, self.brokerCount))
+        }
+    }
+
+    /// `createTopics` from async code, off the cooperative pool.
+    public func createTopics(_ specs: [TopicRequest]) async throws {
+        try await BlockingThread.run(name: "embedded-kafka") { () throws -> Void in
+            for spec in specs {
+                try self.mock.createTopic(spec.name, partitions: spec.partitions, replicationFactor: min(spec.replicationFactor, self.brokerCount))
+            }
         }
     }
 

@@ -9,9 +9,9 @@ import Testing
 struct CommitConfirmationTests {
     @Test("commits the group coordinator refuses are counted as failures, never as committed, and are sent again until confirmed")
     func refusedCommitsAreNotCounted() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 1)
-        try cluster.createTopic("raw.test.commit.v1", partitions: 2)
-        try cluster.createTopic("crm.commit.v1", partitions: 2)
+        let cluster = try await EmbeddedKafkaCluster.start(brokers: 1)
+        try await cluster.createTopic("raw.test.commit.v1", partitions: 2)
+        try await cluster.createTopic("crm.commit.v1", partitions: 2)
         let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
         let count = 500
         try await TestKafka.publish(TestKafka.keyedRecords(topic: "raw.test.commit.v1", count: count, keys: 10), config: config)
@@ -44,10 +44,10 @@ struct CommitConfirmationTests {
 
     @Test("input the broker deleted while the connector was stopped (the 5 MiB cap) is counted, logged and alerted as input_expired")
     func expiredInputIsAccounted() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 1)
-        try cluster.createTopic("raw.test.expire.v1", partitions: 1)
-        try cluster.createTopic("crm.expire.v1", partitions: 1)
-        try cluster.createTopic(TopicNames.alerts, partitions: 1)
+        let cluster = try await EmbeddedKafkaCluster.start(brokers: 1)
+        try await cluster.createTopic("raw.test.expire.v1", partitions: 1)
+        try await cluster.createTopic("crm.expire.v1", partitions: 1)
+        try await cluster.createTopic(TopicNames.alerts, partitions: 1)
         let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
         let spec = TestKafka.routeConnector(name: "expire", input: "raw.test.expire.v1", output: "crm.expire.v1")
 

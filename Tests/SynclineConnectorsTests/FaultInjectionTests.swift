@@ -29,12 +29,12 @@ final class ActivityLog: ConnectorObserver, @unchecked Sendable {
 @Suite("Resilience under the embedded cluster's fault injection", .serialized)
 struct FaultInjectionTests {
     /// A 3-broker cluster: input, DLQ and the group coordinator on broker 1, the output's leaders on broker 2.
-    func cluster(output: String, group: String) throws -> (EmbeddedKafkaCluster, KafkaConfig) {
-        let cluster = try EmbeddedKafkaCluster(brokers: 3)
-        try cluster.createTopic("raw.test.fault.v1", partitions: 4)
-        try cluster.createTopic(output, partitions: 4)
-        try cluster.createTopic("hub.dlq.fault.v1", partitions: 1)
-        try cluster.createTopic(TopicNames.latency, partitions: 1)
+    func cluster(output: String, group: String) async throws -> (EmbeddedKafkaCluster, KafkaConfig) {
+        let cluster = try await EmbeddedKafkaCluster.start(brokers: 3)
+        try await cluster.createTopic("raw.test.fault.v1", partitions: 4)
+        try await cluster.createTopic(output, partitions: 4)
+        try await cluster.createTopic("hub.dlq.fault.v1", partitions: 1)
+        try await cluster.createTopic(TopicNames.latency, partitions: 1)
         for partition in Int32(0)..<4 {
             cluster.setPartitionLeader(topic: "raw.test.fault.v1", partition: partition, broker: 1)
             cluster.setPartitionLeader(topic: output, partition: partition, broker: 2)
@@ -61,7 +61,7 @@ struct FaultInjectionTests {
 
     @Test("fault: the output leader broker down for 10 s mid-run — checked: every record delivered, the breaker opened and closed again, nothing sent to the DLQ")
     func outputLeaderDown() async throws {
-        let (cluster, config) = try cluster(output: "crm.fault.v1", group: "g-down")
+        let (cluster, config) = try await cluster(output: "crm.fault.v1", group: "g-down")
         let count = 6_000
         try await TestKafka.publish(TestKafka.keyedRecords(topic: "raw.test.fault.v1", count: count, keys: 60), config: config)
         let breaker = CircuitBreakerSpec(window: .count(20), failureRateThreshold: 0.5, minimumCalls: 5, failuresInPeriod: 5, failurePeriodSeconds: 10, openWaitSeconds: 1, halfOpenProbes: 3)
@@ -73,8 +73,7 @@ struct FaultInjectionTests {
         let log = ActivityLog()
         let runtime = try runtime(spec, config: config, group: "g-down", exitAfter: count, log: log)
         let run = Task { try await runtime.run() }
-        try await TestKafka.waitUntil("some records delivered before the outage") { runtime.stats.snapshot.produced >= 500 }
-        cluster.setBrokerDown(2)
+        try await TestKafka.when("some records delivered before the outage", { runtime.stats.snapshot.produced >= 500 }, then: { cluster.setBrokerDown(2) })
         try await TestKafka.waitUntil("the breaker opened during the outage") { log.breakerTransitions.contains { $0.to == .open } }
         try await Task.sleep(for: .seconds(10))  // the outage itself
         cluster.setBrokerUp(2)
@@ -91,7 +90,7 @@ struct FaultInjectionTests {
 
     @Test("fault: produce requests fail with NOT_LEADER_FOR_PARTITION and REQUEST_TIMED_OUT for a stretch — checked: retried, nothing lost, nothing in the DLQ")
     func transientProduceErrors() async throws {
-        let (cluster, config) = try cluster(output: "crm.fault.v1", group: "g-errors")
+        let (cluster, config) = try await cluster(output: "crm.fault.v1", group: "g-errors")
         let count = 5_000
         try await TestKafka.publish(TestKafka.keyedRecords(topic: "raw.test.fault.v1", count: count, keys: 50), config: config)
         // Rate-limited (2,000 records/s) so the injected errors land mid-run.
@@ -100,8 +99,9 @@ struct FaultInjectionTests {
         let log = ActivityLog()
         let runtime = try runtime(spec, config: config, group: "g-errors", exitAfter: count, log: log)
         let run = Task { try await runtime.run() }
-        try await TestKafka.waitUntil("some records delivered") { runtime.stats.snapshot.produced >= 200 }
-        try cluster.failNextRequests(.produce, with: Array(repeating: "NOT_LEADER_FOR_PARTITION", count: 30) + Array(repeating: "REQUEST_TIMED_OUT", count: 30))
+        try await TestKafka.when("some records delivered", { runtime.stats.snapshot.produced >= 200 }) {
+            try cluster.failNextRequests(.produce, with: Array(repeating: "NOT_LEADER_FOR_PARTITION", count: 30) + Array(repeating: "REQUEST_TIMED_OUT", count: 30))
+        }
         let summary = try await run.value
         let output = try await TestKafka.readAll("crm.fault.v1", partitions: 4, config: config)
         #expect(TestKafka.missing(output, expected: count).isEmpty)
@@ -111,7 +111,7 @@ struct FaultInjectionTests {
 
     @Test("fault: 500 ms added round-trip time on the output leader — checked: nothing lost, the slow-call breaker opens as configured and closes once calls are fast again")
     func slowCalls() async throws {
-        let (cluster, config) = try cluster(output: "crm.fault.v1", group: "g-slow")
+        let (cluster, config) = try await cluster(output: "crm.fault.v1", group: "g-slow")
         let count = 3_000
         try await TestKafka.publish(TestKafka.keyedRecords(topic: "raw.test.fault.v1", count: count, keys: 30), config: config)
         let breaker = CircuitBreakerSpec(window: .count(50), failureRateThreshold: 0.5, slowCallThresholdMs: 300, slowCallRateThreshold: 0.5, minimumCalls: 20, openWaitSeconds: 1, halfOpenProbes: 3)
@@ -137,10 +137,10 @@ struct FaultInjectionTests {
 
     @Test("rate limit: a connector limited to 200 records/s delivers close to 200/s (bounds ±40%, measured rate printed) and pauses instead of buffering")
     func rateLimitHonoured() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 1)
-        try cluster.createTopic("raw.test.fault.v1", partitions: 4)
-        try cluster.createTopic("crm.fault.v1", partitions: 4)
-        try cluster.createTopic("hub.dlq.fault.v1", partitions: 1)
+        let cluster = try await EmbeddedKafkaCluster.start(brokers: 1)
+        try await cluster.createTopic("raw.test.fault.v1", partitions: 4)
+        try await cluster.createTopic("crm.fault.v1", partitions: 4)
+        try await cluster.createTopic("hub.dlq.fault.v1", partitions: 1)
         let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
         let count = 1_400
         try await TestKafka.publish(TestKafka.keyedRecords(topic: "raw.test.fault.v1", count: count, keys: 20), config: config)

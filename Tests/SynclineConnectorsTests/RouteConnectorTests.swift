@@ -9,10 +9,10 @@ import Testing
 struct RouteConnectorTests {
     @Test("100,000 records through a route connector: each exactly once, order per key kept, commits reach the end offsets")
     func hundredThousand() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 1)
-        try cluster.createTopic("raw.test.events.v1", partitions: 8)
-        try cluster.createTopic("crm.test.v1", partitions: 12)
-        try cluster.createTopic("hub.dlq.route.v1", partitions: 2)
+        let cluster = try await EmbeddedKafkaCluster.start(brokers: 1)
+        try await cluster.createTopic("raw.test.events.v1", partitions: 8)
+        try await cluster.createTopic("crm.test.v1", partitions: 12)
+        try await cluster.createTopic("hub.dlq.route.v1", partitions: 2)
         let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
         let count = 100_000
         try await TestKafka.publish(TestKafka.keyedRecords(topic: "raw.test.events.v1", count: count, keys: 1000), config: config)
@@ -60,10 +60,10 @@ struct RouteConnectorTests {
 
     @Test("crash after producing but before committing: the restarted connector leaves every record in the output (duplicates allowed, loss not)")
     func crashSafety() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 1)
-        try cluster.createTopic("raw.test.crash.v1", partitions: 4)
-        try cluster.createTopic("crm.crash.v1", partitions: 4)
-        try cluster.createTopic("hub.dlq.crashy.v1", partitions: 1)
+        let cluster = try await EmbeddedKafkaCluster.start(brokers: 1)
+        try await cluster.createTopic("raw.test.crash.v1", partitions: 4)
+        try await cluster.createTopic("crm.crash.v1", partitions: 4)
+        try await cluster.createTopic("hub.dlq.crashy.v1", partitions: 1)
         let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
         let count = 5_000
         try await TestKafka.publish(TestKafka.keyedRecords(topic: "raw.test.crash.v1", count: count, keys: 50), config: config)
@@ -95,10 +95,10 @@ struct RouteConnectorTests {
 
     @Test("two instances in one group split the partitions; stopping one moves its partitions to the other with no loss")
     func twoInstancesRebalance() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 1)
-        try cluster.createTopic("raw.test.pair.v1", partitions: 6)
-        try cluster.createTopic("crm.pair.v1", partitions: 6)
-        try cluster.createTopic("hub.dlq.pair.v1", partitions: 1)
+        let cluster = try await EmbeddedKafkaCluster.start(brokers: 1)
+        try await cluster.createTopic("raw.test.pair.v1", partitions: 6)
+        try await cluster.createTopic("crm.pair.v1", partitions: 6)
+        try await cluster.createTopic("hub.dlq.pair.v1", partitions: 1)
         let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
         let spec = TestKafka.routeConnector(name: "pair", input: "raw.test.pair.v1", output: "crm.pair.v1")
         let a = try TestKafka.runtime(spec, config: config, group: "g-pair")
@@ -129,10 +129,10 @@ struct RouteConnectorTests {
 
     @Test("a broker taken down and brought back mid-run: no loss")
     func brokerDownAndUp() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 3)
-        try cluster.createTopic("raw.test.outage.v1", partitions: 6, replicationFactor: 1)
-        try cluster.createTopic("crm.outage.v1", partitions: 6, replicationFactor: 1)
-        try cluster.createTopic("hub.dlq.outage.v1", partitions: 1)
+        let cluster = try await EmbeddedKafkaCluster.start(brokers: 3)
+        try await cluster.createTopic("raw.test.outage.v1", partitions: 6, replicationFactor: 1)
+        try await cluster.createTopic("crm.outage.v1", partitions: 6, replicationFactor: 1)
+        try await cluster.createTopic("hub.dlq.outage.v1", partitions: 1)
         let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
         let count = 20_000
         try await TestKafka.publish(TestKafka.keyedRecords(topic: "raw.test.outage.v1", count: count, keys: 200), config: config)
@@ -141,8 +141,7 @@ struct RouteConnectorTests {
             tuning: RuntimeTuning(batchSize: 200, maxInFlight: 2_000, commitIntervalMs: 200))
         let runtime = try TestKafka.runtime(spec, config: config, group: "g-outage", exitAfter: count)
         let run = Task { try await runtime.run() }
-        try await TestKafka.waitUntil("the run is under way") { runtime.stats.snapshot.produced > 1_000 }
-        cluster.setBrokerDown(2)
+        try await TestKafka.when("the run is under way", { runtime.stats.snapshot.produced > 1_000 }, then: { cluster.setBrokerDown(2) })
         try await Task.sleep(for: .seconds(3))  // the outage itself: broker 2 stays down for 3 s
         cluster.setBrokerUp(2)
         let summary = try await run.value
@@ -163,10 +162,10 @@ struct RouteConnectorTests {
 
     @Test("a record the brokers refuse for good goes to the DLQ (stage produce); if even the DLQ refuses its bytes, the DLQ entry keeps its place and reason without the value")
     func permanentRefusalGoesToDLQ() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 1)
-        try cluster.createTopic("raw.test.big.v1", partitions: 1)
-        try cluster.createTopic("crm.big.v1", partitions: 1)
-        try cluster.createTopic("hub.dlq.big.v1", partitions: 1)
+        let cluster = try await EmbeddedKafkaCluster.start(brokers: 1)
+        try await cluster.createTopic("raw.test.big.v1", partitions: 1)
+        try await cluster.createTopic("crm.big.v1", partitions: 1)
+        try await cluster.createTopic("hub.dlq.big.v1", partitions: 1)
         let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
         // JSON string values (a json connector's plain route refuses invalid JSON at decode).
         let quote = UInt8(ascii: "\"")

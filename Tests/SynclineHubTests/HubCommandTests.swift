@@ -66,8 +66,8 @@ struct HubCommandTests {
         let project = try ProjectFixture(connectors: [:])
         let connectorFile = project.root.appendingPathComponent("mirror.yaml")
         try ProjectFixture.mirror.write(to: connectorFile, atomically: true, encoding: .utf8)
-        let cluster = try EmbeddedKafkaCluster(brokers: 1)
-        try cluster.createTopics(try TopicCatalog.load(directory: project.root.appendingPathComponent("topics")).topics.map(\.kafkaRequest))
+        let cluster = try await EmbeddedKafkaCluster.start(brokers: 1)
+        try await cluster.createTopics(try TopicCatalog.load(directory: project.root.appendingPathComponent("topics")).topics.map(\.kafkaRequest))
         let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
         let producer = try KafkaProducer(config: config, logger: logger)
         for index in 0..<500 {

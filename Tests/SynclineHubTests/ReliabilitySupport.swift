@@ -99,23 +99,45 @@ final class ReliabilityWatcher: @unchecked Sendable {
 
     /// Low and high watermarks per partition.
     func watermarks(topic: String, partitions: Int) async throws -> [Int32: (low: Int64, high: Int64)] {
-        let consumer = consumer
-        return try await BlockingThread.run {
-            var result: [Int32: (low: Int64, high: Int64)] = [:]
-            for partition in 0..<Int32(partitions) {
-                result[partition] = try consumer.watermarks(topic: topic, partition: partition)
-            }
-            return result
-        }
+        try await BlockingThread.run { try self.watermarksNow(topic: topic, partitions: partitions) }
     }
 
     /// Sum of the high watermarks of several topics (records ever written to them).
     func totalEnd(_ topics: [String], partitions: Int) async throws -> Int64 {
-        var total: Int64 = 0
-        for topic in topics {
-            total += try await watermarks(topic: topic, partitions: partitions).values.reduce(0) { $0 + $1.high }
+        try await BlockingThread.run { try self.totalEndNow(topics, partitions: partitions) }
+    }
+
+    /// SIGKILLs `process` `delayMs` after `topics` hold `target` records in all. The watch runs on
+    /// a thread of its own: on the test pool (two threads, shared with CPU-heavy tests) a check can
+    /// wait so long that the run has finished before it is killed. Nil if the process exited or
+    /// `timeout` passed first; else the records the topics held at the kill.
+    func kill(_ process: Process, whenTotalOf topics: [String], partitions: Int, reaches target: Int64, delayMs: Int, timeout: Duration) async throws -> Int64? {
+        try await BlockingThread.run {
+            let deadline = ContinuousClock.now + timeout
+            while try self.totalEndNow(topics, partitions: partitions) < target {
+                guard process.isRunning, ContinuousClock.now < deadline else { return nil }
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            Thread.sleep(forTimeInterval: Double(delayMs) / 1000)
+            guard process.isRunning else { return nil }
+            let atKill = try self.totalEndNow(topics, partitions: partitions)
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            return atKill
         }
-        return total
+    }
+
+    private func watermarksNow(topic: String, partitions: Int) throws -> [Int32: (low: Int64, high: Int64)] {
+        var result: [Int32: (low: Int64, high: Int64)] = [:]
+        for partition in 0..<Int32(partitions) {
+            result[partition] = try consumer.watermarks(topic: topic, partition: partition)
+        }
+        return result
+    }
+
+    private func totalEndNow(_ topics: [String], partitions: Int) throws -> Int64 {
+        try topics.reduce(0) { total, topic in
+            total + (try watermarksNow(topic: topic, partitions: partitions).values.reduce(0) { $0 + $1.high })
+        }
     }
 
     /// Checks the mock cluster dropped nothing (it keeps at most 5 MiB per partition).

@@ -27,12 +27,12 @@ struct ReliabilityTests {
         let cluster: EmbeddedKafkaCluster
         let kafka: ReliabilityKafka
 
-        init(connector: String, extraTopics: [String: String], brokers: Int = 1) throws {
+        init(connector: String, extraTopics: [String: String], brokers: Int = 1) async throws {
             project = try ProjectFixture(connectors: [:], extraTopics: extraTopics)
             connectorFile = project.root.appendingPathComponent("connector.yaml")
             try connector.write(to: connectorFile, atomically: true, encoding: .utf8)
-            cluster = try EmbeddedKafkaCluster(brokers: brokers)
-            try cluster.createTopics(try TopicCatalog.load(directory: project.root.appendingPathComponent("topics")).topics.map(\.kafkaRequest))
+            cluster = try await EmbeddedKafkaCluster.start(brokers: brokers)
+            try await cluster.createTopics(try TopicCatalog.load(directory: project.root.appendingPathComponent("topics")).topics.map(\.kafkaRequest))
             kafka = ReliabilityKafka(bootstrapServers: cluster.bootstrapServers)
         }
 
@@ -65,7 +65,7 @@ struct ReliabilityTests {
         // Rate-limited so that each run lasts long enough to be killed mid-stream: without it the
         // hub drains this backlog in well under a second.
         let limited = ProjectFixture.signup + "\nrate_limit: {records_per_second: 2000, burst: 200}\n"
-        let setup = try Setup(connector: limited, extraTopics: ["crm.testleads.v1.yaml": ProjectFixture.testLeadsTopic])
+        let setup = try await Setup(connector: limited, extraTopics: ["crm.testleads.v1.yaml": ProjectFixture.testLeadsTopic])
         let corpus = ReliabilityLeadCorpus(count: total, prefix: "kill")
         try await setup.kafka.publish(corpus.records)
         let group = "reliability-kill-\(UUID().uuidString.prefix(8))"
@@ -93,13 +93,10 @@ struct ReliabilityTests {
             // relative to the 500 ms commit cycle.
             let share = Double.random(in: 0.03..<0.10, using: &random)
             let target = baseline + Int64(Double(total) * share)
-            let progressed = try await Self.waitUntil(timeout: .seconds(90)) {
-                try await outputs() >= target || !hub.process.isRunning
-            }
-            try #require(progressed && hub.process.isRunning, "run \(round) made no progress; stderr: \(hub.errors.suffix(2000))")
-            try await Task.sleep(for: .milliseconds(Int.random(in: 0..<250, using: &random)))
-            let atKillOutputs = try await outputs()
-            hub.signal(SIGKILL)
+            let atKill = try await watcher.kill(
+                hub.process, whenTotalOf: [Self.canonical, Self.dlq], partitions: Self.partitions, reaches: target,
+                delayMs: Int.random(in: 0..<250, using: &random), timeout: .seconds(90))
+            let atKillOutputs = try #require(atKill, "run \(round) made no progress or ended before its kill; stderr: \(hub.errors.suffix(2000))")
             killsDone += 1
             _ = try await hub.waitForExit(timeout: .seconds(20))
             #expect(hub.process.terminationReason == .uncaughtSignal && hub.process.terminationStatus == SIGKILL)
@@ -293,7 +290,7 @@ struct ReliabilityTests {
         let badCount = Int(ProcessInfo.processInfo.environment["RELIABILITY_HOSTILE_BAD"] ?? "") ?? 3_000
         var random = ReliabilityRandom(seed: ReliabilityRandom.seed)
         let corpus = HostileCorpus(goodCount: goodCount, badCount: badCount, random: &random)
-        let setup = try Setup(connector: Self.hostileConnector, extraTopics: ["crm.reltest.v1.yaml": Self.hostileTopic])
+        let setup = try await Setup(connector: Self.hostileConnector, extraTopics: ["crm.reltest.v1.yaml": Self.hostileTopic])
         try await setup.kafka.publish(corpus.records)
         let group = "reliability-hostile-\(UUID().uuidString.prefix(8))"
         let watcher = try ReliabilityWatcher(kafka: setup.kafka, group: group)
@@ -383,7 +380,7 @@ struct ReliabilityTests {
         // Three brokers: the input's partitions on broker 1, the outputs' (canonical and DLQ) on
         // broker 2 with 1 s added round-trip time, so acknowledgements lag and records are in
         // flight when the signal arrives.
-        let setup = try Setup(
+        let setup = try await Setup(
             connector: ProjectFixture.signup, extraTopics: ["crm.testleads.v1.yaml": ProjectFixture.testLeadsTopic], brokers: 3)
         for partition in 0..<Int32(Self.partitions) {
             setup.cluster.setPartitionLeader(topic: Self.raw, partition: partition, broker: 1)

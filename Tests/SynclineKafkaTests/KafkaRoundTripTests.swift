@@ -10,8 +10,8 @@ struct KafkaRoundTripTests {
 
     @Test("produce/consume round trip keeps keys, headers and UTF-8 payloads")
     func roundTrip() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 1)
-        try cluster.createTopic("raw.test.roundtrip.v1", partitions: 4)
+        let cluster = try await EmbeddedKafkaCluster.start(brokers: 1)
+        try await cluster.createTopic("raw.test.roundtrip.v1", partitions: 4)
         let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
         let producer = try KafkaProducer(config: config, logger: logger)
         defer { producer.close() }
@@ -50,8 +50,8 @@ struct KafkaRoundTripTests {
 
     @Test("delivery failure surfaces as a typed error with librdkafka's code and text")
     func deliveryFailureIsTyped() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 1)
-        try cluster.createTopic("raw.test.big.v1", partitions: 1)
+        let cluster = try await EmbeddedKafkaCluster.start(brokers: 1)
+        try await cluster.createTopic("raw.test.big.v1", partitions: 1)
         let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers, properties: ["message.max.bytes": "10000"])
         let producer = try KafkaProducer(config: config, logger: logger)
         defer { producer.close() }
@@ -67,8 +67,8 @@ struct KafkaRoundTripTests {
 
     @Test("admin metadata lists the embedded cluster's topics with partition counts")
     func describeTopics() async throws {
-        let cluster = try EmbeddedKafkaCluster(brokers: 2)
-        try cluster.createTopic("crm.things.v1", partitions: 6)
+        let cluster = try await EmbeddedKafkaCluster.start(brokers: 2)
+        try await cluster.createTopic("crm.things.v1", partitions: 6)
         let admin = try KafkaAdmin(config: KafkaConfig(bootstrapServers: cluster.bootstrapServers), logger: logger)
         let topics = try await BlockingThread.run { try admin.describeTopics() }
         #expect(topics["crm.things.v1"] == 6)

@@ -1,5 +1,6 @@
 import Foundation
 import SynclineStore
+import SynclineTestSupport
 import Testing
 
 @Suite("Identity index on a real SQLite file")
@@ -58,25 +59,27 @@ struct IdentityIndexTests {
         #expect(try index.customerID(.phone, "+8610000000000") == "OLD")
     }
 
-    @Test("100,000 lookups against 20,000 customers (the hot path)")
-    func lookupSpeed() throws {
-        let index = try open()
-        var changes: [CustomerChange] = []
-        for n in 0..<20_000 {
-            changes.append(.upsert(Self.customer("C\(n)", phones: ["+86138\(String(format: "%08d", n))"], emails: ["c\(n)@x.cn"], wecom: ["wm\(n)"])))
-        }
-        try index.applyChangelog(changes, positions: [])
-        let clock = ContinuousClock()
-        var found = 0
-        let elapsed = clock.measure {
-            for n in 0..<100_000 {
-                let key = n % 40_000  // keys below 20,000 hit (60%), the rest miss
-                if (try? index.link([.init(.wecomExternalID, "wm\(key)"), .init(.phone, "+86138\(String(format: "%08d", key))")])) != nil { found += 1 }
+    @Test("40,000 lookups against 20,000 customers (the hot path): hits and misses")
+    func lookupSpeed() async throws {
+        // Off the cooperative pool: seconds of SQLite work in a debug build.
+        let (found, elapsed) = try await offThePool { () throws -> (Int, Duration) in
+            let index = try self.open()
+            var changes: [CustomerChange] = []
+            for n in 0..<20_000 {
+                changes.append(.upsert(Self.customer("C\(n)", phones: ["+86138\(String(format: "%08d", n))"], emails: ["c\(n)@x.cn"], wecom: ["wm\(n)"])))
             }
+            try index.applyChangelog(changes, positions: [])
+            var found = 0
+            let elapsed = ContinuousClock().measure {
+                for key in 0..<40_000 {  // keys below 20,000 hit, the rest miss
+                    if (try? index.link([.init(.wecomExternalID, "wm\(key)"), .init(.phone, "+86138\(String(format: "%08d", key))")])) != nil { found += 1 }
+                }
+            }
+            return (found, elapsed)
         }
-        #expect(found == 60_000)
-        let micros = Double(elapsed / .microseconds(1)) / 100_000
-        FileHandle.standardError.write(Data("identity index: 100000 link lookups in \(elapsed) (\(String(format: "%.1f", micros)) µs each)\n".utf8))
+        #expect(found == 20_000)
+        let micros = Double(elapsed / .microseconds(1)) / 40_000
+        FileHandle.standardError.write(Data("identity index: 40000 link lookups in \(elapsed) (\(String(format: "%.1f", micros)) µs each)\n".utf8))
         // Speed is the benchmark's business (ops/bench), not a timed assertion on a shared machine.
     }
 }

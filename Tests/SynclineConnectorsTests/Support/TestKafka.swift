@@ -85,6 +85,28 @@ enum TestKafka {
         }
     }
 
+    /// Waits until `condition` holds, then runs `action` at once, both on a thread of its own: a
+    /// fault that must land mid-run cannot wait for a turn on the test pool (two threads, shared
+    /// with CPU-heavy tests), or the run may have finished before the fault is injected.
+    static func when(
+        _ what: String, timeout: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation,
+        _ condition: @escaping @Sendable () -> Bool, then action: @escaping @Sendable () throws -> Void
+    ) async throws {
+        let held = try await BlockingThread.run { () throws -> Bool in
+            let deadline = ContinuousClock.now + timeout
+            while !condition() {
+                if ContinuousClock.now > deadline { return false }
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+            try action()
+            return true
+        }
+        if !held {
+            Issue.record("timed out waiting for: \(what)", sourceLocation: sourceLocation)
+            throw CancellationError()
+        }
+    }
+
     /// Waits until the group has committed every record of `topic` (committed offsets equal end offsets).
     static func waitUntilCommitted(
         group: String, topic: String, partitions: Int, config: KafkaConfig, timeout: Duration = .seconds(90),
