@@ -48,12 +48,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Marks a fatal signal on a runtime thread in a mapped file (the poison-pill guard).
+        .target(name: "CCrashMark"),
         // The connector runtime: the loop, delivery tracking, commits, accounting.
         .target(
             name: "SynclineRuntime",
             dependencies: [
                 "SynclineCore",
                 "SynclineKafka",
+                "CCrashMark",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

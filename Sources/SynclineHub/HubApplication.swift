@@ -106,6 +106,7 @@ public func buildApplication(
     for (spec, parts) in processed {
         var runtimeOptions = ConnectorRuntime.Options(kafka: kafka, groupID: "\(options.groupPrefix).\(spec.name)", observer: observer)
         runtimeOptions.emitters = parts.emitters
+        runtimeOptions.crashMarkDirectory = ConnectorRuntime.crashMarkDirectory(inStateDirectory: options.stateDirectory)
         let runtime = ConnectorRuntime(spec: spec, pipeline: parts.pipeline, options: runtimeOptions, logger: logger)
         runtimes.append(runtime)
     }

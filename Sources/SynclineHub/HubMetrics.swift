@@ -19,11 +19,14 @@ public final class HubMetrics: ConnectorObserver, @unchecked Sendable {
         counter(MetricNames.dlqRecords, ["connector": spec.name, "topic": spec.dlqTopic])
         for name in [
             MetricNames.recordsDelayed, MetricNames.clockSkew, MetricNames.deliveryRetries, MetricNames.committedRecords,
-            MetricNames.commitFailures, MetricNames.compiledMismatch,
+            MetricNames.commitFailures, MetricNames.compiledMismatch, MetricNames.producerRestarts,
         ] {
             counter(name, ["connector": spec.name])
         }
-        for topic in spec.inputTopics { counter(MetricNames.inputExpired, ["connector": spec.name, "topic": topic]) }
+        for topic in spec.inputTopics {
+            counter(MetricNames.inputExpired, ["connector": spec.name, "topic": topic])
+            counter(MetricNames.poisonPills, ["connector": spec.name, "topic": topic])
+        }
         let labels = ["connector": spec.name]
         histogram(MetricNames.endToEndDelay, labels, buckets: MetricNames.delayBuckets)
         for name in [MetricNames.upstreamDelay, MetricNames.queueDelay, MetricNames.processingDelay] {
@@ -74,6 +77,10 @@ public final class HubMetrics: ConnectorObserver, @unchecked Sendable {
         for (topic, count) in activity.expired {
             counter(MetricNames.inputExpired, ["connector": connector, "topic": topic]).increment(by: Int64(count))
         }
+        for (topic, count) in activity.poisonPills {
+            counter(MetricNames.poisonPills, ["connector": connector, "topic": topic]).increment(by: Int64(count))
+        }
+        if activity.producerRestarts > 0 { counter(MetricNames.producerRestarts, base).increment(by: Int64(activity.producerRestarts)) }
         for (kind, count) in activity.dropped {
             counter(MetricNames.outputsDropped, ["connector": connector, "kind": kind]).increment(by: Int64(count))
         }

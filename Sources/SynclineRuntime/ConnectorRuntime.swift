@@ -1,7 +1,7 @@
 public import Logging
 public import SynclineCore
 public import SynclineKafka
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Runs one connector: consumes its input topics in a consumer group, runs each record through the
@@ -23,6 +23,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
         public var skewToleranceMs: Int64
         /// Code-level logic that emits records on its own schedule (conversations, alerts).
         public var emitters: [any TimedEmitter] = []
+        /// Where the poison-pill guard keeps its crash marks (`<state>/runtime`); nil: no guard.
+        public var crashMarkDirectory: URL?
 
         public init(
             kafka: KafkaConfig, groupID: String, exitAfter: Int? = nil, drainTimeout: Duration = .seconds(30),
@@ -89,6 +91,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
     private var activity: ConnectorActivity
     private var lastLagSample = ContinuousClock.now
     private let tracker: LatencyTracker
+    /// Marks each record in the pipeline so a crash on it is noticed; opened on the runtime thread.
+    private var poisonGuard: PoisonPillGuard?
 
     public init(spec: ConnectorSpec, pipeline: RecordPipeline, options: Options, logger: Logger) {
         self.spec = spec
@@ -103,6 +107,9 @@ public final class ConnectorRuntime: @unchecked Sendable {
         self.gate = FlowGate(spec: spec.resilience, nowNanos: Self.nanos())
         self.wakeup = try? KafkaWakeup()
     }
+
+    /// Where the poison-pill guard keeps its crash marks inside a state directory.
+    public static func crashMarkDirectory(inStateDirectory state: URL) -> URL { PoisonPillGuard.directory(inStateDirectory: state) }
 
     /// The sink's circuit breaker state right now.
     public var breakerState: BreakerState {
@@ -190,6 +197,14 @@ public final class ConnectorRuntime: @unchecked Sendable {
             producer.enableWakeup(wakeup)
             consumer.enableWakeup(wakeup)
         }
+        if let directory = options.crashMarkDirectory {
+            do {
+                poisonGuard = try PoisonPillGuard(directory: directory, connector: spec.name, topics: spec.inputTopics, logger: logger, nowMs: Self.nowMs())
+            } catch {
+                logger.error("poison-pill guard unavailable (a record that crashes the hub would crash it again on every restart): \(error)")
+            }
+        }
+        defer { poisonGuard = nil }
         logger.info("connector started", metadata: ["topics": "\(spec.inputTopics.joined(separator: ","))", "group": "\(options.groupID)"])
 
         while mode == .running {
@@ -321,9 +336,19 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 parked.append(record)
                 continue
             }
-            let result = pipeline.run(record)
+            let result: Result<RecordContext, Rejection>
+            if let pill = poisonGuard?.quarantine(record) {
+                result = .failure(poisonPill(record, pill))
+            } else {
+                poisonGuard?.begin(record)
+                #if DEBUG
+                    trapIfTestHookAsks(record)
+                #endif
+                result = pipeline.run(record, stageMark: poisonGuard?.stageMark)
+            }
             let document: JSONValue? = if case .success(let context) = result { context.document } else { nil }
             if case .park(let throttledKey) = gate.admit(record, document: document, nowNanos: now) {
+                poisonGuard?.end()
                 activity.throttled[throttledKey ?? "*", default: 0] += 1
                 parked.append(record)
                 continue
@@ -335,6 +360,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
             }
             consumedTopic.count += 1
             emit(record, result, slot: slot, consumeMs: consumeMs)
+            poisonGuard?.end()
         }
         if consumedTopic.count > 0 { activity.consumed[consumedTopic.name, default: 0] += consumedTopic.count }
         if !parked.isEmpty, let consumer { applyPauses(consumer, nowNanos: now) }
@@ -356,11 +382,42 @@ public final class ConnectorRuntime: @unchecked Sendable {
             "topic": "\(record.topic)", "partition": "\(record.partition)",
             "offsets": "\(gap.lowerBound)-\(gap.upperBound)", "records": "\(alert.count)",
         ])
+        raiseAlert(alert.record, id: alert.alertID, atMs: alert.raisedAtMs)
+    }
+
+    /// Sends a hub alert to hub.alerts.v1. Not tied to an input offset: nothing waits for it, and a
+    /// refusal for good is counted as dropped rather than retried forever.
+    private func raiseAlert(_ record: OutputRecord, id: String, atMs: Int64) {
         let input = InputRecord(topic: "", partition: -1, offset: -1, key: nil, value: nil)
         send(InFlightOutput(
-            slot: -1, generation: 0, seq: -1, input: input, output: alert.record, kind: .alert, primary: false, attempts: 1,
-            timing: RecordTiming(sourceMs: nil, sourceProblem: nil, consumeMs: alert.raisedAtMs, eventID: alert.alertID)))
+            slot: -1, generation: 0, seq: -1, input: input, output: record, kind: .alert, primary: false, attempts: 1,
+            timing: RecordTiming(sourceMs: nil, sourceProblem: nil, consumeMs: atMs, eventID: id)))
     }
+
+    /// A record the hub crashed on twice: its DLQ rejection, counted, logged and alerted.
+    private func poisonPill(_ record: InputRecord, _ pill: PoisonPillLedger.Suspect) -> Rejection {
+        let message = "the hub crashed \(pill.crashes) times on this record (signal \(pill.signal) in stage \(pill.stage.rawValue)); "
+            + "it is sent to the DLQ untouched so the connector carries on — the crash is a hub bug to report"
+        activity.poisonPills[record.topic, default: 0] += 1
+        logger.critical("poison pill: sending a record the hub crashed on twice to the DLQ untouched", metadata: [
+            "offset": "\(record.coordinates)", "stage": "\(pill.stage.rawValue)", "signal": "\(pill.signal)",
+        ])
+        let alert = RecordAlert(
+            kind: .poisonPill, connector: spec.name, topic: record.topic, partition: record.partition, offset: record.offset,
+            stage: pill.stage, message: "connector \(spec.name): " + message, raisedAtMs: Self.nowMs())
+        raiseAlert(alert.record, id: alert.alertID, atMs: alert.raisedAtMs)
+        return Rejection(stage: pill.stage, code: ErrorCode.poisonPill.rawValue, field: nil, message: message)
+    }
+
+    #if DEBUG
+        /// `test_hooks: {trap_on_key: K}`: a real Swift runtime trap on the record keyed K, in the
+        /// declared stage, so tests can crash a real hub process on a chosen record.
+        private func trapIfTestHookAsks(_ record: InputRecord) {
+            guard let hooks = spec.testHooks, record.key == hooks.trapOnKey else { return }
+            poisonGuard?.stageMark.pointee = StageMark.byte(for: hooks.trapInStage)
+            fatalError("test hook: trap on the record keyed \(String(decoding: hooks.trapOnKey, as: UTF8.self)) at \(record.coordinates)")
+        }
+    #endif
 
     /// Turns one processed record into in-flight outputs (or its DLQ record) and sends them.
     private func emit(_ record: InputRecord, _ result: Result<RecordContext, Rejection>, slot: Int, consumeMs: Int64) {
@@ -394,6 +451,13 @@ public final class ConnectorRuntime: @unchecked Sendable {
             }
         case .failure(let rejection):
             logger.debug("record rejected: \(rejection)", metadata: ["offset": "\(record.coordinates)"])
+            if rejection.code == ErrorCode.payloadMissing.rawValue {
+                logger.warning("empty or null value sent to the DLQ as payload_missing", metadata: ["offset": "\(record.coordinates)"])
+                let alert = RecordAlert(
+                    kind: .payloadMissing, connector: spec.name, topic: record.topic, partition: record.partition, offset: record.offset,
+                    stage: rejection.stage, message: "connector \(spec.name): \(rejection.message)", raisedAtMs: consumeMs)
+                raiseAlert(alert.record, id: alert.alertID, atMs: consumeMs)
+            }
             let timing = RecordTiming(sourceMs: nil, sourceProblem: nil, consumeMs: consumeMs, eventID: nil)
             items.append(InFlightOutput(
                 slot: slot, generation: generation, seq: 0, input: record,

@@ -67,6 +67,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var runtimeOptions = ConnectorRuntime.Options(kafka: kafka, groupID: group ?? "syncline.\(spec.name)", exitAfter: exitAfter)
         runtimeOptions.emitters = parts.emitters
+        runtimeOptions.crashMarkDirectory = ConnectorRuntime.crashMarkDirectory(inStateDirectory: state)
         let runtime = ConnectorRuntime(spec: spec, pipeline: parts.pipeline, options: runtimeOptions, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(

@@ -12,7 +12,7 @@ struct ModuleLayeringTests {
 
     /// Lower numbers are lower layers; a module may import only modules of a lower layer.
     static let layers: [String: Int] = [
-        "CRdKafka": 0, "SynclineRecords": 0,
+        "CRdKafka": 0, "SynclineRecords": 0, "CCrashMark": 0,
         "SynclineKafka": 1, "SynclineCore": 1,
         "SynclineSecurity": 2, "SynclineStore": 2,
         "SynclineRuntime": 3,

@@ -62,6 +62,22 @@ extension MappingEndToEndTests {
                 #expect(record.value == nil, "the tombstone stays null")
             }
         }
+        // Each is alerted on hub.alerts.v1, naming its partition and offset.
+        let alerts = try await HubTestSupport.waitForTopic(TopicNames.alerts, count: 2, partitions: 6, config: config)
+        for key in ["empty-1", "tombstone-1"] {
+            guard let dead = dlq.first(where: { $0.keyText == key }),
+                  let offset = dead.headers.last(named: HeaderNames.sourceOffset)?.text,
+                  let partition = dead.headers.last(named: HeaderNames.sourcePartition)?.text
+            else { continue }
+            let id = "payload_missing-\(raw)-\(partition)-\(offset)"
+            let alert = alerts.first { $0.keyText == id }
+            #expect(alert != nil, "no payload_missing alert \(id) among \(alerts.map(\.keyText))")
+            if let value = alert?.value, let document = try? JSONParser.parse(value) {
+                #expect(document["kind"]?.stringValue == "payload_missing")
+                #expect(document["error_stage"]?.stringValue == "decode")
+                #expect(document["source_offset"]?.numberText == offset)
+            }
+        }
         // Both inputs count as handled: every offset of the raw topic is committed.
         let deadline = ContinuousClock.now + .seconds(30)
         var committed = 0

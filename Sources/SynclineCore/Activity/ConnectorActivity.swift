@@ -46,6 +46,10 @@ public struct ConnectorActivity: Sendable {
     public var dropped: [String: Int] = [:]
     /// Sampled records where the compiled record path and the interpreter disagreed.
     public var compiledMismatches = 0
+    /// Records the hub crashed on twice, sent to the DLQ as `poison_pill`, by input topic.
+    public var poisonPills: [String: Int] = [:]
+    /// Producers recreated after a fatal producer error.
+    public var producerRestarts = 0
 
     public init(connector: String, atMs: Int64) {
         self.connector = connector
@@ -56,5 +60,6 @@ public struct ConnectorActivity: Sendable {
         consumed.isEmpty && produced.isEmpty && rejected.isEmpty && observations.isEmpty && skewed == 0
             && unknownSource.isEmpty && retries == 0 && committed == 0 && lag.isEmpty && fieldSeen.isEmpty && throttled.isEmpty && breakerTransitions.isEmpty
             && expired.isEmpty && commitFailures == 0 && dropped.isEmpty && compiledMismatches == 0
+            && poisonPills.isEmpty && producerRestarts == 0
     }
 }

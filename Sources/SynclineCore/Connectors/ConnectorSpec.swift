@@ -40,6 +40,8 @@ public struct ConnectorSpec: Sendable {
     public var processorOptions: [String: JSONValue] = [:]
     /// `ingress:` the webhook ingress settings (`POST /ingest/<name>`); nil: no webhook ingress.
     public var ingress: IngressSpec?
+    /// `test_hooks:` (debug builds only): behaviour the test suite asks for, e.g. a trap on one record.
+    public var testHooks: TestHooks?
 
     public init(
         name: String, description: String = "", mappingVersion: String, inputTopics: [String],

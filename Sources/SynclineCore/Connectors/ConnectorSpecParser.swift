@@ -6,7 +6,7 @@ public enum ConnectorSpecParser {
     static let topLevelKeys: Set<String> = [
         "name", "description", "version", "input", "event_id", "source_timestamp", "dlq", "slo_seconds",
         "routes", "tuning", "defaults", "rate_limit", "circuit_breaker", "retry", "delivery_timeout_ms",
-        "processor", "processor_options", "ingress",
+        "processor", "processor_options", "ingress", "test_hooks",
     ]
     static let inputKeys: Set<String> = ["topics", "format", "csv", "max_payload_bytes", "tombstones"]
     static let routeKeys: Set<String> = ["name", "topic", "key", "when", "fields", "extra", "checks"]
@@ -165,15 +165,7 @@ public enum ConnectorSpecParser {
         }
         let resilience = ResilienceSpecParser.parse(root, &problems)
         let ingress = root["ingress"].flatMap { IngressSpec.parse($0, inputTopics: inputTopics, &problems) }
-        if tombstones == .forward, let node = tombstonesNode,
-            processor != nil || routes.contains(where: { !$0.isPassthrough || $0.when != nil })
-        {
-            problems.append(node.problem(
-                "tombstones: forward needs plain routes only (a mapped route or a processor has no document to key a tombstone by); remove it to send null values to the DLQ as payload_missing"))
-        }
-        for index in problems.indices where problems[index].connector == nil && !name.isEmpty {
-            problems[index].connector = name
-        }
+        let testHooks = root["test_hooks"].flatMap { TestHooks.parse($0, &problems) }
         var envelopePaths: [String: [String]] = [:]
         for key in ["event_id", "source_timestamp"] {
             guard let node = root[key] else { continue }
@@ -218,6 +210,7 @@ public enum ConnectorSpecParser {
         spec.processor = processor
         spec.processorOptions = processorOptions
         spec.ingress = ingress
+        spec.testHooks = testHooks
         if let paths = envelopePaths["event_id"], paths.count > 1 { spec.eventIDPaths = paths }
         if let paths = envelopePaths["source_timestamp"], paths.count > 1 { spec.sourceTimestampPaths = paths }
         return spec

@@ -21,6 +21,10 @@ public enum MetricNames {
     /// labels: connector, kind — hub-made records (latency observations, timed outputs, alerts) the
     /// brokers refused for good: counted and logged instead of retried forever.
     public static let outputsDropped = "syncline_outputs_dropped_total"
+    /// labels: connector, topic — records the hub crashed on twice, sent to the DLQ as `poison_pill`.
+    public static let poisonPills = "syncline_poison_pills_total"
+    /// labels: connector — producers recreated after a fatal error (e.g. the idempotent producer fenced).
+    public static let producerRestarts = "syncline_producer_restarts_total"
     public static let inFlightRecords = "syncline_in_flight_records"
     public static let assignedPartitions = "syncline_assigned_partitions"
 
@@ -78,6 +82,8 @@ public enum MetricNames {
         commitFailures: "Offset commits the group coordinator refused (each is sent again).",
         inputExpired: "Input records the broker deleted before the hub read them (input_expired), by connector and topic.",
         outputsDropped: "Hub-made records (latency observations, timed outputs, alerts) the brokers refused for good, by kind.",
+        poisonPills: "Records the hub crashed on twice, sent to the DLQ untouched as poison_pill, by connector and topic.",
+        producerRestarts: "Producers recreated after a fatal producer error (idempotence fenced); in-flight outputs are sent again.",
         inFlightRecords: "Outputs awaiting broker acknowledgement.",
         assignedPartitions: "Input partitions assigned to this hub instance.",
         endToEndDelay: "Acknowledgement time minus upstream source time, seconds.",
@@ -103,7 +109,7 @@ public enum MetricNames {
     /// Every metric name above.
     public static let all: [String] = [
         recordsConsumed, recordsProduced, recordsRejected, dlqRecords, deliveryRetries, committedRecords,
-        commitFailures, inputExpired, outputsDropped, inFlightRecords, assignedPartitions, endToEndDelay, upstreamDelay, queueDelay, processingDelay,
+        commitFailures, inputExpired, outputsDropped, poisonPills, producerRestarts, inFlightRecords, assignedPartitions, endToEndDelay, upstreamDelay, queueDelay, processingDelay,
         recordsDelayed, clockSkew, sourceTimeUnknown, breakerState, breakerTransitions, rateLimitThrottled,
         consumerLagRecords, consumerLagSeconds, ledgerWriteErrors, fieldEmpty, fieldSeen, ingressRequests, ingressRejected,
         compiledMismatch,
