@@ -68,6 +68,11 @@ public final class KafkaProducer: @unchecked Sendable {
     /// The fatal error the client reported, if any: the instance cannot deliver any more.
     public var fatalError: KafkaError? { core.handle.callbacks.fatal }
 
+    /// Makes librdkafka raise a fabricated fatal error (as when the idempotent producer is fenced);
+    /// tests use it to check that the owner recreates the producer. It shows in `fatalError` once
+    /// the error event has been served.
+    public func raiseFatalErrorForTesting(reason: String) { core.raiseFatalErrorForTesting(reason: reason) }
+
     /// Records queued or in flight.
     public var queueLength: Int32 { core.queueLength }
 

@@ -93,6 +93,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
     private let tracker: LatencyTracker
     /// Marks each record in the pipeline so a crash on it is noticed; opened on the runtime thread.
     private var poisonGuard: PoisonPillGuard?
+    /// Set by `raiseProducerFatalErrorForTesting`; the loop makes its producer fail fatally.
+    private let fatalErrorRequested = Atomic<Bool>(false)
 
     public init(spec: ConnectorSpec, pipeline: RecordPipeline, options: Options, logger: Logger) {
         self.spec = spec
@@ -249,6 +251,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 }
             }
             let delivered = serveDeliveries(timeoutMs: 0)
+            recreateProducerIfFailed(config: producerConfig)
             serveCommitResults(consumer)
             produceDueRetries()
             tickEmitters()
@@ -283,14 +286,14 @@ public final class ConnectorRuntime: @unchecked Sendable {
         if mode == .crash {
             logger.warning("connector stopped abruptly (no drain, no commit)")
             consumer.abandon()
-            producer.abandon()
+            self.producer?.abandon()
             inFlight.removeAll()
         } else {
             drain(timeout: options.drainTimeout)
             finalDrainDone = true
             commitIfDue(force: true)
             consumer.close()
-            producer.close(flushTimeoutMs: 5_000)
+            self.producer?.close(flushTimeoutMs: 5_000)
             publishActivity()
             logger.info("connector stopped", metadata: ["committed": "\(stats.committed.load(ordering: .relaxed))"])
         }
@@ -483,7 +486,14 @@ public final class ConnectorRuntime: @unchecked Sendable {
     /// the sink's breaker is open (or half-open with no probe left) the output waits in the retry
     /// queue instead — counted as outstanding, so consumption stays paused; nothing is dropped.
     private func send(_ item: InFlightOutput, breakerChecked: Bool = false) {
-        guard let producer else { return }
+        guard let producer else {
+            // Between a failed producer and its replacement: wait, never drop.
+            var waiting = item
+            waiting.dueAt = ContinuousClock.now + .seconds(1)
+            retryQueue.append(waiting)
+            stats.inFlight.add(1, ordering: .relaxed)
+            return
+        }
         if !breakerChecked && !gate.breaker.allowCall(nowNanos: Self.nanos()) {
             var waiting = item
             waiting.dueAt = nil
@@ -585,7 +595,13 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 break
             }
         }
-        // Transient (or a DLQ write that failed): retry with back-off; never dropped, never committed past.
+        if let firstFailed = item.firstFailedAtMs,
+           spec.resilience.retry.givesUp(firstFailedAtMs: firstFailed, nowMs: nowMs, sinkHealthy: gate.breaker.state == .closed)
+        {
+            giveUp(item, error: error, failingForMs: nowMs - firstFailed)
+            return
+        }
+        // Transient (or a DLQ write that failed): retry with back-off, within `retry.give_up_after_ms`.
         item.attempts += 1
         item.firstFailedAtMs = item.firstFailedAtMs ?? nowMs
         item.dueAt = ContinuousClock.now + spec.resilience.retry.delay(attempt: item.attempts - 1)
@@ -605,7 +621,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
         case .latencyObservation: kind = "latency_observation"
         case .timed: kind = "timed_output"
         case .alert: kind = "alert"
-        case .output, .deadLetter: kind = "output"
+        case .deadLetter: kind = "dead_letter"
+        case .output: kind = "output"
         }
         activity.dropped[kind, default: 0] += 1
         logger.error("the brokers refused a \(kind) for good; it is dropped and counted", metadata: [
@@ -616,7 +633,72 @@ public final class ConnectorRuntime: @unchecked Sendable {
             options.emitters[item.generation].delivered(ids: [id])
             return
         }
-        if item.kind == .latencyObservation { acknowledge(item) }
+        if item.kind == .latencyObservation || item.kind == .deadLetter { acknowledge(item) }
+    }
+
+    /// An output that kept failing while its sink's breaker stayed closed: the one record stuck. A canonical
+    /// output sends its input to the DLQ (`retries_exhausted`); anything else is dropped and counted.
+    /// Either way its partition moves on.
+    private func giveUp(_ item: InFlightOutput, error: KafkaError, failingForMs: Int64) {
+        var item = item
+        guard item.kind == .output else {
+            logger.error("giving up on a record that kept failing while its sink stayed healthy", metadata: [
+                "topic": "\(item.output.topic)", "attempts": "\(item.attempts)", "seconds": "\(failingForMs / 1000)",
+                "offset": "\(item.input.coordinates)",
+            ])
+            dropped(item, error: error)
+            return
+        }
+        logger.error("an output kept failing while its sink stayed healthy; sending its input to the DLQ", metadata: [
+            "error": "\(error.name)", "offset": "\(item.input.coordinates)", "topic": "\(item.output.topic)", "attempts": "\(item.attempts)",
+        ])
+        let rejection = Rejection(
+            stage: .produce, code: ErrorCode.retriesExhausted.rawValue, field: nil,
+            message: "the output for \(item.output.topic) failed \(item.attempts) times over \(failingForMs / 1000) s while the sink's circuit breaker stayed closed; last error \(error.name): \(error.message)")
+        item.output = deadLetter(item.input, rejection, attempts: item.attempts, firstFailedAtMs: item.firstFailedAtMs ?? Self.nowMs())
+        item.kind = .deadLetter
+        item.primary = false
+        item.rejection = rejection
+        item.attempts = 1
+        item.firstFailedAtMs = nil
+        send(item)
+    }
+
+    /// After a fatal producer error (the idempotent producer fenced …) librdkafka takes nothing more
+    /// from that producer: make a new one and send everything that was in flight again. Their
+    /// offsets were never committed past, so nothing is lost; duplicates are possible.
+    private func recreateProducerIfFailed(config: KafkaConfig) {
+        if fatalErrorRequested.exchange(false, ordering: .acquiringAndReleasing) {
+            producer?.raiseFatalErrorForTesting(reason: "requested by a test")
+            _ = serveDeliveries(timeoutMs: 100)
+        }
+        let fatal = producer?.fatalError
+        guard producer == nil || fatal != nil else { return }
+        if let old = producer, let fatal {
+            logger.error("producer fatal error \(fatal.name): \(fatal.message); recreating the producer and sending its in-flight outputs again")
+            activity.producerRestarts += 1
+            producer = nil
+            old.abandon()
+            deferredReports.removeAll()
+            for var item in inFlight.drain() {
+                item.dueAt = nil
+                retryQueue.append(item)
+            }
+        }
+        do {
+            let fresh = try KafkaProducer(config: config, logger: logger)
+            if let wakeup { fresh.enableWakeup(wakeup) }
+            producer = fresh
+        } catch {
+            logger.error("cannot create a producer (\(error.name): \(error.message)); outputs wait and it is tried again")
+        }
+    }
+
+    /// Makes the producer fail as if fenced (librdkafka's fabricated fatal error); the loop then
+    /// recreates it. For tests of that path.
+    public func raiseProducerFatalErrorForTesting() {
+        fatalErrorRequested.store(true, ordering: .releasing)
+        wakeup?.signal()
     }
 
     /// An output was acknowledged: count it, time it, and move the partition's progress on.

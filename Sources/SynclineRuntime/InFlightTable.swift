@@ -43,6 +43,17 @@ struct InFlightTable {
         return item
     }
 
+    /// Everything still in flight, taken out (to send again through a new producer).
+    mutating func drain() -> [InFlightOutput] {
+        var items: [InFlightOutput] = []
+        items.reserveCapacity(count)
+        for index in slots.indices {
+            if let item = slots[index] { items.append(item) }
+        }
+        removeAll()
+        return items
+    }
+
     /// Everything still in flight, emptied (a crash abandons them; their inputs stay uncommitted).
     mutating func removeAll() {
         for index in slots.indices where slots[index] != nil {

@@ -12,9 +12,11 @@ final class ActivityLog: ConnectorObserver, @unchecked Sendable {
     private var transitions: [BreakerTransition] = []
     private var throttled = 0
     private var acknowledgedAt: [Int64] = []
+    private var restarts = 0
 
     func record(_ activity: ConnectorActivity) {
         lock.withLock {
+            restarts += activity.producerRestarts
             transitions += activity.breakerTransitions
             throttled += activity.throttled.values.reduce(0, +)
             let produced = activity.produced.values.reduce(0, +)
@@ -24,6 +26,7 @@ final class ActivityLog: ConnectorObserver, @unchecked Sendable {
 
     var breakerTransitions: [BreakerTransition] { lock.withLock { transitions } }
     var throttleCount: Int { lock.withLock { throttled } }
+    var producerRestarts: Int { lock.withLock { restarts } }
 }
 
 @Suite("Resilience under the embedded cluster's fault injection", .serialized)

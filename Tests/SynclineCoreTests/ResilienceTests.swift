@@ -109,4 +109,16 @@ struct ResilienceTests {
         #expect(policy.delay(attempt: 3, random: 0.5) == .milliseconds(200))
         #expect(policy.delay(attempt: 3, random: 0.999) < .milliseconds(400))
     }
+
+    @Test("give-up: only after give_up_after of failing, and only while the sink's breaker is closed (an outage waits)")
+    func giveUp() throws {
+        let policy = RetryPolicy(giveUpAfter: .seconds(300))
+        #expect(!policy.givesUp(firstFailedAtMs: 1_000, nowMs: 300_999, sinkHealthy: true))
+        #expect(policy.givesUp(firstFailedAtMs: 1_000, nowMs: 301_000, sinkHealthy: true))
+        #expect(!policy.givesUp(firstFailedAtMs: 1_000, nowMs: 3_600_000, sinkHealthy: false))
+        #expect(RetryPolicy().giveUpAfter == .seconds(300))
+        let spec = try TestSupport.spec(TestSupport.marketing + "\nretry: {initial_ms: 50, give_up_after_ms: 60000}\n")
+        #expect(spec.resilience.retry.giveUpAfter == .seconds(60))
+        #expect(spec.resilience.retry.initialDelay == .milliseconds(50))
+    }
 }

@@ -19,7 +19,8 @@ public enum MetricNames {
     /// labels: connector, topic — input the broker deleted before the hub read it (`input_expired`).
     public static let inputExpired = "syncline_input_expired_records_total"
     /// labels: connector, kind — hub-made records (latency observations, timed outputs, alerts) the
-    /// brokers refused for good: counted and logged instead of retried forever.
+    /// brokers refused for good, and DLQ records or hub records given up after retry.give_up_after_ms
+    /// (kind dead_letter …): counted and logged instead of retried forever.
     public static let outputsDropped = "syncline_outputs_dropped_total"
     /// labels: connector, topic — records the hub crashed on twice, sent to the DLQ as `poison_pill`.
     public static let poisonPills = "syncline_poison_pills_total"
@@ -81,7 +82,7 @@ public enum MetricNames {
         committedRecords: "Input records covered by offsets the group coordinator confirmed.",
         commitFailures: "Offset commits the group coordinator refused (each is sent again).",
         inputExpired: "Input records the broker deleted before the hub read them (input_expired), by connector and topic.",
-        outputsDropped: "Hub-made records (latency observations, timed outputs, alerts) the brokers refused for good, by kind.",
+        outputsDropped: "Hub-made records (latency observations, timed outputs, alerts) the brokers refused for good, and DLQ or hub records given up after retry.give_up_after_ms, by kind.",
         poisonPills: "Records the hub crashed on twice, sent to the DLQ untouched as poison_pill, by connector and topic.",
         producerRestarts: "Producers recreated after a fatal producer error (idempotence fenced); in-flight outputs are sent again.",
         inFlightRecords: "Outputs awaiting broker acknowledgement.",

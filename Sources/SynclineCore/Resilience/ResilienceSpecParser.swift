@@ -7,7 +7,7 @@ enum ResilienceSpecParser {
         "slow_call_rate_threshold", "minimum_calls", "failures_in_period", "failure_period_seconds",
         "open_wait_seconds", "half_open_probes",
     ]
-    static let retryKeys: Set<String> = ["initial_ms", "max_ms", "multiplier"]
+    static let retryKeys: Set<String> = ["initial_ms", "max_ms", "multiplier", "give_up_after_ms"]
 
     static func parse(_ root: ConfigNode, _ problems: inout [ConfigProblem]) -> ResilienceSpec {
         var spec = ResilienceSpec()
@@ -51,6 +51,7 @@ enum ResilienceSpecParser {
             if let value = node["initial_ms"]?.int(&problems) { retry.initialDelay = .milliseconds(max(1, value)) }
             if let value = node["max_ms"]?.int(&problems) { retry.maxDelay = .milliseconds(max(1, value)) }
             if let value = node["multiplier"]?.double(&problems) { retry.multiplier = max(1, value) }
+            if let value = node["give_up_after_ms"]?.int(&problems) { retry.giveUpAfter = .milliseconds(max(1_000, value)) }
             spec.retry = retry
         }
         if let value = root["delivery_timeout_ms"]?.int(&problems) {

@@ -44,6 +44,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Equatable {
     case stateUnavailable = "state_unavailable"
     /// The brokers refused the output for good (e.g. too large); the input goes to the DLQ.
     case produceRejected = "produce_rejected"
+    /// One output kept failing for `retry.give_up_after_ms` while its sink's breaker stayed closed.
+    case retriesExhausted = "retries_exhausted"
     /// The hub crashed twice on this record; sent to the DLQ untouched (the stage is the one it crashed in).
     case poisonPill = "poison_pill"
 
@@ -58,7 +60,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Equatable {
             return .validate
         case .stateUnavailable:
             return .link
-        case .produceRejected:
+        case .produceRejected, .retriesExhausted:
             return .produce
         default:
             return .map
@@ -104,6 +106,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Equatable {
         case .contactMissing: return "a lead has neither a usable phone number nor a usable email address"
         case .stateUnavailable: return "a stateful processor (im, telephony) could not write its state (SQLite); the record is not committed as handled"
         case .produceRejected: return "the brokers refused an output for good (e.g. larger than the topic allows); the message gives librdkafka's error"
+        case .retriesExhausted: return "an output kept failing for retry.give_up_after_ms (default 5 minutes) while the sink's circuit breaker stayed closed (the sink judged healthy); the message gives the topic, attempts and last error"
         case .poisonPill: return "the hub crashed twice on this record (a trap or fault in the stage named); it is sent untouched so the connector carries on, and alerted"
         }
     }

@@ -162,6 +162,12 @@ final class RDKafkaProducerCore: @unchecked Sendable {
 
     var queueLength: Int32 { rd_kafka_outq_len(handle.pointer) }
 
+    /// librdkafka's own fabricated fatal error (`rd_kafka_test_fatal_error`), as if the brokers had
+    /// fenced the idempotent producer: for tests of what the owner does then.
+    func raiseFatalErrorForTesting(reason: String) {
+        _ = rd_kafka_test_fatal_error(handle.pointer, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, reason)
+    }
+
     /// Drops every queued and in-flight message (their delivery reports say PURGE_*).
     func purge() {
         _ = rd_kafka_purge(handle.pointer, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
