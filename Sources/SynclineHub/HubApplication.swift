@@ -47,10 +47,7 @@ public func buildApplication(
         } catch {
             problems += error.problems
         }
-        for topic in spec.inputTopics + spec.outputTopics where catalog[topic] == nil {
-            problems.append(ConfigProblem(
-                file: spec.file, field: "", message: "topic \(topic) is not declared in topics/", connector: spec.name))
-        }
+        problems += ConnectorLinter.undeclaredTopics(spec, catalog: catalog)
     }
     if !problems.isEmpty { throw ConfigProblems(problems) }
     if let address = options.ingress {  // before anything starts

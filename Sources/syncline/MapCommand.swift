@@ -68,10 +68,6 @@ struct MapCommand: AsyncParsableCommand {
         }
     }
 
-    static func pretty(_ bytes: [UInt8]) -> String {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)),
-            let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        else { return String(decoding: bytes, as: UTF8.self) }
-        return String(decoding: data, as: UTF8.self)
-    }
+    /// The record as people read it: indented, members in the order written (the schema's order).
+    static func pretty(_ bytes: [UInt8]) -> String { JSONIndenter.indent(bytes) }
 }

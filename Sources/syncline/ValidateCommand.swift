@@ -14,7 +14,7 @@ struct ValidateCommand: AsyncParsableCommand {
     @Argument(help: "Connector files (default: every *.yaml in connectors/).")
     var files: [String] = []
 
-    @Option(help: "Directory of sample records: <DIR>/<connector>/*.json|*.jsonl (files under invalid/ are skipped).")
+    @Option(help: "Directory of sample records: <DIR>/<connector>/*.json|*.jsonl; files under invalid/ named <code>--<what>.json must be rejected with that code.")
     var samples: String?
 
     @Option(help: "The webhook listener the files will be served on (default $SYNCLINE_INGRESS): `verify: none` is an error unless it is a loopback address.")
@@ -53,6 +53,15 @@ struct ValidateCommand: AsyncParsableCommand {
             }
             var problems = ConnectorLinter.lint(text: text, file: file.path, catalog: catalog, samples: sampleDocuments)
             if let problem = unverifiedIngressProblem(text: text, file: file.path) { problems.append(problem) }
+            if let spec = try? ConnectorSpecParser.parse(text, file: file.path) {
+                problems += ConnectorLinter.undeclaredTopics(spec, catalog: catalog)
+                // Broken samples named `<code>--<what>.json` must be rejected with that code.
+                if let samples {
+                    let check = InvalidSampleCheck.run(spec, catalog: catalog, directory: URL(fileURLWithPath: samples).appendingPathComponent(spec.name))
+                    problems += check.problems
+                    if check.checked > 0 { Terminal.say("\(file.path): \(check.checked) invalid sample(s) checked against the codes their names give") }
+                }
+            }
             for problem in problems { Terminal.say(problem.description) }
             errors += problems.filter { $0.severity == .error }.count
             warnings += problems.filter { $0.severity == .warning }.count

@@ -188,6 +188,33 @@ import SynclineCore
         #expect(strict.contains { $0.severity == .error && $0.message.contains("likely mis-mapping") })
     }
 
+    @Test("the warning says what on_error does: DLQ by default; with omit, the field is left empty (or required_missing if required)")
+    func warningRespectsOnError() throws {
+        let reject = try #require(try lint(connector("      phone: fields.手机"), samples: Self.samples).first { $0.message.contains("do not fit field 'phone'") })
+        #expect(reject.message.hasSuffix("such records will go to the DLQ"))
+        let omit = try #require(try lint(connector("      phone: {from: fields.手机, on_error: omit}"), samples: Self.samples).first { $0.message.contains("do not fit field 'phone'") })
+        #expect(!omit.message.contains("will go to the DLQ"))
+        #expect(omit.message.contains("on_error: omit leaves the field empty"))
+    }
+
+    @Test("every topic a connector names must be declared: inputs, DLQ and plain routes, with the nearest name")
+    func undeclaredTopics() throws {
+        let text = """
+            name: demo
+            input: {topics: [raw.marketing.event.v1]}
+            dlq: hub.dlq.demo.v1
+            routes:
+              - {name: all, topic: hub.audit.v1}
+              - {name: typo, topic: hub.audti.v1}
+            """
+        let spec = try ConnectorSpecParser.parse(text, file: "connectors/demo.yaml")
+        let problems = ConnectorLinter.undeclaredTopics(spec, catalog: try TestSupport.catalog())
+        #expect(problems.map(\.field) == ["input.topics", "dlq", "routes[1].topic"])
+        #expect(problems.allSatisfy { $0.severity == .error })
+        #expect(problems[0].message.contains("did you mean raw.marketing.events.v1?"))
+        #expect(problems[2].message.contains("did you mean hub.audit.v1?"))
+    }
+
     @Test func sourcePathsNeverInSamples() throws {
         let problems = try lint(connector("      city: fields.城市"), samples: Self.samples)
         let problem = try #require(problems.first { $0.field == "routes[0].fields.city.from" })

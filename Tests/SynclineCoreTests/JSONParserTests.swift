@@ -98,3 +98,28 @@ import SynclineCore
         #expect(value["k"] == .array([.number("1")]))
     }
 }
+
+@Suite("JSONIndenter: indented for people, in the order written")
+struct JSONIndenterTests {
+    @Test("members keep their order, strings keep their bytes (escapes, braces, commas inside), empty containers stay inline")
+    func keepsOrderAndStrings() throws {
+        let bytes = Array(#"{"zeta":1,"alpha":"a,{b}: \"c\"","list":[1,{"x":null}],"empty":{},"none":[]}"#.utf8)
+        let text = JSONIndenter.indent(bytes)
+        #expect(text == """
+            {
+              "zeta": 1,
+              "alpha": "a,{b}: \\"c\\"",
+              "list": [
+                1,
+                {
+                  "x": null
+                }
+              ],
+              "empty": {},
+              "none": []
+            }
+            """)
+        // Same document as the input.
+        #expect(try JSONParser.parse(Array(text.utf8)) == JSONParser.parse(bytes))
+    }
+}

@@ -49,6 +49,21 @@ public enum ConnectorLinter {
 
     typealias Report = (ConfigProblem.Severity, String, String) -> Void
 
+    /// Every topic the connector names (inputs, DLQ, plain routes' outputs) that topics/ does not
+    /// declare, with the nearest declared name: `syncline validate` and `syncline up` both ask, so a
+    /// typo is caught before deploying. (Mapped routes' topics are checked with their schema.)
+    public static func undeclaredTopics(_ spec: ConnectorSpec, catalog: TopicCatalog) -> [ConfigProblem] {
+        var named: [(field: String, topic: String)] = spec.inputTopics.map { ("input.topics", $0) } + [("dlq", spec.dlqTopic)]
+        named += spec.routes.filter(\.isPassthrough).map { (($0.location.isEmpty ? "routes" : $0.location) + ".topic", $0.topic) }
+        return named.filter { catalog[$0.topic] == nil }.map { field, topic in
+            let near = catalog.topics.map(\.name).min { NameSuggester.distance($0, topic) < NameSuggester.distance($1, topic) }
+            let hint = near.map { NameSuggester.distance($0, topic) <= 3 ? " — did you mean \($0)?" : "" } ?? ""
+            return ConfigProblem(
+                file: spec.file, field: field, message: "topic '\(topic)' is not declared in topics/ (add topics/\(topic).yaml)\(hint)",
+                connector: spec.name)
+        }
+    }
+
     static func checkEnvelopePaths(_ spec: ConnectorSpec, samples: [JSONValue], _ report: (ConfigProblem.Severity, String, String, String?) -> Void) {
         guard !samples.isEmpty else { return }
         let envelope: [(String, [String])] = [
@@ -353,8 +368,14 @@ public enum ConnectorLinter {
             report(.error, location,
                 "likely mis-mapping: \(percent)% (\(failed.count) of \(tried)) of sample values of \(rule.sourceDescription) do not fit field '\(rule.target)' (\(target)): \(codes); examples: \(examples.joined(separator: ", ")) — check that the source field is the right one, or add a value map")
         } else {
+            // What happens to such records depends on on_error (and on whether the field is required).
+            let consequence = !rule.omitOnError
+                ? "such records will go to the DLQ"
+                : (field?.required == true
+                    ? "on_error: omit leaves the field empty, and it is required, so such records go to the DLQ as required_missing"
+                    : "on_error: omit leaves the field empty in such records (counted in syncline_field_empty_total)")
             report(.warning, location,
-                "\(percent)% (\(failed.count) of \(tried)) of sample values of \(rule.sourceDescription) do not fit field '\(rule.target)' (\(target)): \(codes); examples: \(examples.joined(separator: ", ")); such records will go to the DLQ")
+                "\(percent)% (\(failed.count) of \(tried)) of sample values of \(rule.sourceDescription) do not fit field '\(rule.target)' (\(target)): \(codes); examples: \(examples.joined(separator: ", ")); \(consequence)")
         }
     }
 }
