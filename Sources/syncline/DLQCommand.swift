@@ -71,6 +71,12 @@ struct DLQCommand: AsyncParsableCommand {
             }
             let ledger = try Ledger(path: Ledger.path(inStateDirectory: common.stateURL))
             let done = try ledger.replayedRecords(dlqTopic: dlqTopic)
+            // What the ledger knows was rejected but the topic no longer holds (the embedded cluster
+            // keeps topics in memory, only while `syncline up` runs; a real cluster's retention).
+            let onTopic = Set(dead.map { "\($0.partition):\($0.offset)" })
+            let missing = try ledger.deadLetters(connector: connector, code: code, limit: 100_000).filter {
+                $0.dlqTopic == dlqTopic && !onTopic.contains("\($0.dlqPartition):\($0.dlqOffset)") && !done.contains("\($0.dlqPartition):\($0.dlqOffset)")
+            }
             let producer = try KafkaProducer(config: config, logger: logger)
             defer { producer.close() }
             var replayed = 0
@@ -100,6 +106,16 @@ struct DLQCommand: AsyncParsableCommand {
                 }
             }
             Terminal.say("\(dryRun ? "would replay" : "replayed") \(replayed), refused \(refused) (over --max-replays \(maxReplays)), skipped \(skipped) already replayed")
+            if !missing.isEmpty {
+                for entry in missing.prefix(10) {
+                    Terminal.say("missing \(entry.dlqTopic)/\(entry.dlqPartition)@\(entry.dlqOffset): \(entry.code) from \(entry.sourceTopic)/\(entry.sourcePartition)@\(entry.sourceOffset)")
+                }
+                Terminal.complain(
+                    "syncline dlq replay: \(missing.count) DLQ record(s) in the ledger are no longer on \(dlqTopic), so they cannot be replayed. "
+                        + "The embedded cluster keeps its topics in memory only while `syncline up` runs; on a real cluster, check the topic's retention. "
+                        + "Re-publish them from the upstream system (sources above).")
+                throw ExitCode(1)
+            }
         }
     }
 }

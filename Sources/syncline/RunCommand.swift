@@ -65,15 +65,28 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.complain("syncline run: refusing to start:\n\(error)")
             throw ExitCode(2)
         }
-        var runtimeOptions = ConnectorRuntime.Options(kafka: kafka, groupID: group ?? "syncline.\(spec.name)", exitAfter: exitAfter)
+        // The ledger as under `syncline up`: DLQ index, delayed samples, the mapping version — so
+        // `syncline dlq list` and `latency samples` see what this run rejected and delayed.
+        let ledger = try Ledger(path: Ledger.path(inStateDirectory: state))
+        let ledgerWriter = LedgerWriter(ledger: ledger) { error in
+            logger.error("ledger write failed; delivery continues without it: \(error)")
+        }
+        try ledger.recordMappingDeployed(
+            connector: spec.name, version: spec.mappingVersion, file: spec.file, content: spec.content,
+            atMs: Int64(Date().timeIntervalSince1970 * 1000))
+        var runtimeOptions = ConnectorRuntime.Options(
+            kafka: kafka, groupID: group ?? "syncline.\(spec.name)", exitAfter: exitAfter, observer: ledgerWriter)
         runtimeOptions.emitters = parts.emitters
         runtimeOptions.crashMarkDirectory = ConnectorRuntime.crashMarkDirectory(inStateDirectory: state)
         let runtime = ConnectorRuntime(spec: spec, pipeline: parts.pipeline, options: runtimeOptions, logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(
-                service: ConnectorService(runtime: runtime),
-                successTerminationBehavior: .gracefullyShutdownGroup,
-                failureTerminationBehavior: .gracefullyShutdownGroup)],
+            services: [
+                .init(service: LedgerService(writer: ledgerWriter, ledger: ledger, retentionMs: 7 * 86_400_000, logger: logger)),
+                .init(
+                    service: ConnectorService(runtime: runtime),
+                    successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup),
+            ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         signals.attach(group)
         try await group.run()

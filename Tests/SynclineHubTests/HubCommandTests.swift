@@ -63,9 +63,9 @@ struct HubCommandTests {
 
     @Test("syncline run --exit-after N stops once N records are committed and prints a one-line JSON summary")
     func runExitAfter() async throws {
-        let project = try ProjectFixture(connectors: [:])
-        let connectorFile = project.root.appendingPathComponent("mirror.yaml")
-        try ProjectFixture.mirror.write(to: connectorFile, atomically: true, encoding: .utf8)
+        // In connectors/, where `dlq replay` finds the connector's DLQ topic.
+        let project = try ProjectFixture(connectors: ["mirror.yaml": ProjectFixture.mirror])
+        let connectorFile = project.root.appendingPathComponent("connectors/mirror.yaml")
         let cluster = try await EmbeddedKafkaCluster.start(brokers: 1)
         try await cluster.createTopics(try TopicCatalog.load(directory: project.root.appendingPathComponent("topics")).topics.map(\.kafkaRequest))
         let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
@@ -73,20 +73,41 @@ struct HubCommandTests {
         for index in 0..<500 {
             _ = try await producer.send(OutputRecord(topic: "raw.marketing.events.v1", key: Array("k\(index)".utf8), value: Array("{\"n\":\(index)}".utf8)))
         }
+        // Two empty values: payload_missing in the DLQ, and in the ledger `dlq list` reads.
+        for key in ["empty-a", "empty-b"] {
+            _ = try await producer.send(OutputRecord(topic: "raw.marketing.events.v1", key: Array(key.utf8), value: []))
+        }
         producer.close()
         let run = try HubProcess([
             "run", "--connector", connectorFile.path, "--brokers", cluster.bootstrapServers, "--group", "g-run",
-            "--exit-after", "500", "--root", project.root.path, "--log-level", "warning",
+            "--exit-after", "502", "--root", project.root.path, "--state", project.state.path, "--log-level", "warning",
         ])
         let status = try await run.waitForExit(timeout: .seconds(90))
         #expect(status == 0, "stderr: \(run.errors.suffix(2000))")
         let line = try #require(run.output.last)
         let summary = try JSONDecoder().decode(SummaryLine.self, from: Data(line.utf8))
-        #expect(summary.records_in == 500)
+        #expect(summary.records_in == 502)
         #expect(summary.records_out == 500)
-        #expect(summary.committed == 500)
-        #expect(summary.dlq == 0)
+        #expect(summary.committed == 502)
+        #expect(summary.dlq == 2)
         #expect(summary.seconds > 0)
+        // `syncline run` keeps the DLQ ledger too: `dlq list` on the same state shows both.
+        let list = try HubProcess(["dlq", "list", "--connector", "mirror", "--root", project.root.path, "--state", project.state.path])
+        #expect(try await list.waitForExit(timeout: .seconds(30)) == 0, "stderr: \(list.errors.suffix(1000))")
+        #expect(list.output.filter { $0.contains("payload_missing") }.count == 2, "dlq list: \(list.output)")
+
+        // Replay finds both on the topic (dry run) …
+        let dry = try HubProcess(["dlq", "replay", "--connector", "mirror", "--brokers", cluster.bootstrapServers, "--dry-run", "--root", project.root.path, "--state", project.state.path])
+        #expect(try await dry.waitForExit(timeout: .seconds(60)) == 0, "stderr: \(dry.errors.suffix(1000))")
+        #expect(dry.output.contains { $0.hasPrefix("would replay 2,") }, "\(dry.output) \(dry.errors.suffix(1500))")
+        // … but against a new, empty cluster (what a restarted embedded cluster is) it says the
+        // ledger's entries are gone from the topic, and exits non-zero instead of "replayed 0".
+        let fresh = try await EmbeddedKafkaCluster.start(brokers: 1)
+        try await fresh.createTopics(try TopicCatalog.load(directory: project.root.appendingPathComponent("topics")).topics.map(\.kafkaRequest))
+        let gone = try HubProcess(["dlq", "replay", "--connector", "mirror", "--brokers", fresh.bootstrapServers, "--root", project.root.path, "--state", project.state.path])
+        #expect(try await gone.waitForExit(timeout: .seconds(60)) == 1, "stdout: \(gone.output) stderr: \(gone.errors.suffix(1000))")
+        #expect(gone.errors.contains("2 DLQ record(s) in the ledger are no longer on hub.dlq.marketing.v1"), "\(gone.errors.suffix(1000))")
+        #expect(gone.output.filter { $0.hasPrefix("missing hub.dlq.marketing.v1/") }.count == 2)
     }
 
     struct SummaryLine: Decodable {
