@@ -438,3 +438,41 @@ struct TopicCatalogTests {
         }
     }
 }
+
+@Suite("Topics the project does not own: naming: external")
+struct ExternalTopicNamingTests {
+    @Test("an external topic keeps its name; the same name without naming: external is refused with a pointer to it; a connector may name it")
+    func externalNames() throws {
+        let external = """
+            name: salesforce-leads
+            description: Leads as the Salesforce export writes them; not ours to rename.
+            partitions: 3
+            naming: external
+            """
+        let spec = try TopicSpecParser.parse(external, file: "topics/salesforce-leads.yaml")
+        #expect(spec.isExternal && spec.kind == nil)
+        do {
+            _ = try TopicSpecParser.parse(external.replacingOccurrences(of: "naming: external", with: ""), file: "topics/x.yaml")
+            Issue.record("a non-conforming name without naming: external must be refused")
+        } catch {
+            #expect(error.problems.contains { $0.message.contains("naming: external") })
+        }
+        do {
+            _ = try TopicSpecParser.parse(external.replacingOccurrences(of: "naming: external", with: "naming: theirs"), file: "topics/x.yaml")
+            Issue.record("an unknown naming value must be refused")
+        } catch {
+            #expect(error.problems.contains { $0.message.contains("naming must be 'project' (default) or 'external'") })
+        }
+        let connector = try ConnectorSpecParser.parse("""
+            name: sf
+            input: {topics: [salesforce-leads]}
+            dlq: hub.audit.v1
+            routes:
+              - {name: all, topic: hub.audit.v1}
+            """, file: "connectors/sf.yaml")
+        var catalog = try TestSupport.catalog()
+        #expect(ConnectorLinter.undeclaredTopics(connector, catalog: catalog).map(\.field) == ["input.topics"])
+        catalog = TopicCatalog(topics: catalog.topics + [spec])
+        #expect(ConnectorLinter.undeclaredTopics(connector, catalog: catalog).isEmpty)
+    }
+}

@@ -15,6 +15,9 @@ public struct TopicSpec: Sendable, Equatable {
     public var schema: [FieldSchema]?
     /// The file it was loaded from (for messages).
     public var file: String
+    /// `naming: external`: a topic the project does not own, whose name follows none of the
+    /// project's families (`salesforce-leads`, `erp.orders`); connectors may still name it.
+    public var isExternal = false
 
     public init(
         name: String, description: String = "", partitions: Int, replicationFactor: Int = 1,
@@ -58,6 +61,7 @@ public struct TopicSpec: Sendable, Equatable {
             && lhs.replicationFactor == rhs.replicationFactor
             && lhs.config.map(\.key) == rhs.config.map(\.key) && lhs.config.map(\.value) == rhs.config.map(\.value)
             && lhs.key == rhs.key && lhs.format == rhs.format && lhs.schema == rhs.schema && lhs.file == rhs.file
+            && lhs.isExternal == rhs.isExternal
     }
 }
 

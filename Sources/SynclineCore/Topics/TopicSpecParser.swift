@@ -3,7 +3,7 @@ import Yams
 /// Reads one topic file (`topics/*.yaml`) into a `TopicSpec`, reporting every malformed field.
 public enum TopicSpecParser {
     static let topLevelKeys: Set<String> = [
-        "name", "description", "partitions", "replication_factor", "config", "key", "format", "schema",
+        "name", "description", "partitions", "replication_factor", "config", "key", "format", "schema", "naming",
     ]
     static let fieldKeys: Set<String> = ["type", "required", "values", "description", "scale", "max_length"]
 
@@ -16,9 +16,19 @@ public enum TopicSpecParser {
         root.rejectUnknownKeys(allowed: topLevelKeys, &problems)
 
         let name = root.required("name", &problems)?.string(&problems) ?? ""
-        if !name.isEmpty, TopicSpec.kind(of: name) == nil {
+        // `naming: external`: a topic the project does not own (salesforce-leads, erp.orders) keeps its name.
+        var external = false
+        if let node = root["naming"], let text = node.string(&problems) {
+            switch text {
+            case "external": external = true
+            case "project": external = false
+            default: problems.append(node.problem("naming must be 'project' (default) or 'external', found '\(text)'"))
+            }
+        }
+        if !name.isEmpty, !external, TopicSpec.kind(of: name) == nil {
             problems.append(root.problem(
-                "topic name '\(name)' does not follow raw.<system>.<entity>.v<N>, crm.<entity>.v<N> or hub.<purpose>[.<connector>].v<N>",
+                "topic name '\(name)' does not follow raw.<system>.<entity>.v<N>, crm.<entity>.v<N> or hub.<purpose>[.<connector>].v<N>"
+                    + " (a topic the project does not own keeps its name with `naming: external`)",
                 field: "name"))
         }
         let description = root["description"]?.string(&problems) ?? ""
@@ -63,9 +73,11 @@ public enum TopicSpecParser {
             problems.append(root.problem("key field '\(key)' is not in the schema", field: "key"))
         }
         if problems.contains(where: { $0.severity == .error }) { throw ConfigProblems(problems) }
-        return TopicSpec(
+        var spec = TopicSpec(
             name: name, description: description, partitions: partitions, replicationFactor: replication,
             config: config, key: key, format: format, schema: schema, file: file)
+        spec.isExternal = external
+        return spec
     }
 
     static func parseSchema(_ node: ConfigNode, _ problems: inout [ConfigProblem]) -> [FieldSchema]? {
