@@ -9,6 +9,7 @@ enum FieldCompiler {
     ) throws(Refusal) -> CompiledFieldPlan {
         let name = rule.target
         if rule.each != nil { throw Refusal(reason: "field \(name): `each` is not compiled") }
+        if rule.zoneFrom != nil { throw Refusal(reason: "field \(name): a per-record time zone (`timezone: {from: …}`) is not compiled") }
         guard let conversion = rule.conversion else { throw Refusal(reason: "field \(name) has no type") }
         guard conversion.type == field.type else {
             throw Refusal(reason: "field \(name) converts to \(conversion.type.rawValue), the schema says \(field.type.rawValue)")

@@ -400,9 +400,25 @@ public enum ConnectorSpecParser {
             }
             rule.region = region.uppercased()
         }
-        if let zoneNode = node["timezone"], let zone = zoneNode.string(&problems) {
+        if let zoneNode = node["timezone"], zoneNode.isMapping {
+            // `timezone: {from: tz, default: Asia/Shanghai}`: the record names its own zone.
+            zoneNode.rejectUnknownKeys(allowed: ["from", "default"], &problems)
+            if let from = zoneNode.required("from", &problems)?.string(&problems) {
+                do throws(SourcePath.Malformed) {
+                    rule.timezoneFrom = try SourcePath.parse(from)
+                } catch {
+                    problems.append(zoneNode.problem("bad path '\(from)': \(error.message)", field: zoneNode.child("from")))
+                }
+            }
+            if let fallback = zoneNode["default"]?.string(&problems) {
+                if TimestampParser.Zone(fallback) == nil {
+                    problems.append(zoneNode.problem("unknown time zone '\(fallback)' (use UTC, an offset like +08:00, or an IANA name)", field: zoneNode.child("default")))
+                }
+                rule.timezone = fallback
+            }
+        } else if let zoneNode = node["timezone"], let zone = zoneNode.string(&problems) {
             if TimestampParser.Zone(zone) == nil {
-                problems.append(zoneNode.problem("unknown time zone '\(zone)' (use UTC, an offset like +08:00, or an IANA name)"))
+                problems.append(zoneNode.problem("unknown time zone '\(zone)' (use UTC, an offset like +08:00, or an IANA name, or {from: <path>} for the record's own zone field)"))
             }
             rule.timezone = zone
         }

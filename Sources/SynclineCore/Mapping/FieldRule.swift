@@ -24,6 +24,9 @@ public struct FieldRule: Sendable {
     public var region: String?
     /// Zone for local date-times without an offset (`+08:00`, `Asia/Shanghai`).
     public var timezone: String?
+    /// `timezone: {from: tz}`: the record's own zone field (an IANA name or an offset), used for its
+    /// local date-times; `timezone` (or the connector's default) applies when the field is absent.
+    public var timezoneFrom: SourcePath?
     /// Enum value map, upstream value → canonical value (`高: A`).
     public var map: [String: String]?
     public var trim: Bool?

@@ -22,6 +22,8 @@ public struct MapStage: RecordStage {
         let conversion: FieldConversion?
         let sourceDescription: String
         let omitOnError: Bool
+        /// `timezone: {from: …}`: where the record keeps its own zone for local date-times.
+        let zoneFrom: SourcePath?
         /// `each`: rules applied to every item of the source array, in declared order.
         let each: [CompiledRule]?
         let itemChecks: [RouteCheck]
@@ -69,7 +71,7 @@ public struct MapStage: RecordStage {
         return CompiledRule(
             target: rule.target, source: rule.source, required: rule.required ?? field?.required ?? false,
             defaultValue: rule.defaultValue, conversion: conversion, sourceDescription: rule.sourceDescription,
-            omitOnError: rule.omitOnError,
+            omitOnError: rule.omitOnError, zoneFrom: rule.timezoneFrom,
             each: rule.each.map { $0.map { compileRule($0, field: nil, spec: spec, item: true) } },
             itemChecks: rule.itemChecks)
     }
@@ -223,6 +225,19 @@ public struct MapStage: RecordStage {
         }
     }
 
+    /// The rule's conversion, with the record's own time zone when the rule reads one
+    /// (`timezone: {from: tz}`); a zone field that names no zone rejects the record.
+    func conversion(_ rule: CompiledRule, for document: JSONValue, _ compiled: CompiledRoute) throws(Rejection) -> FieldConversion? {
+        guard let path = rule.zoneFrom, var conversion = rule.conversion,
+              let value = path.lookup(in: document), !value.isEmptyValue
+        else { return rule.conversion }
+        guard let text = FieldConversion.scalarText(value), let zone = TimestampParser.Zone(text) else {
+            throw failure(compiled, rule, .invalidTimestamp, "unknown time zone \(value.shortDisplay) in \(path.text) (use an IANA name or an offset like +08:00)")
+        }
+        conversion.timestamps = TimestampParser(defaultZone: zone)
+        return conversion
+    }
+
     /// The canonical members in schema order.
     func map(_ document: JSONValue, _ compiled: CompiledRoute) throws(Rejection) -> Mapped {
         var values = [JSONValue?](repeating: nil, count: compiled.rules.count)
@@ -244,8 +259,9 @@ public struct MapStage: RecordStage {
                 continue
             }
             var converted: JSONValue
+            let conversion = try conversion(rule, for: document, compiled)
             do {
-                converted = try rule.conversion?.convert(present) ?? present
+                converted = try conversion?.convert(present) ?? present
             } catch {
                 if rule.omitOnError, !rule.required {
                     omitted.append("\(rule.target) \(present.shortDisplay) omitted: \(error.reason)")
