@@ -25,14 +25,7 @@ extension FaultInjectionTests {
             deliveryTimeoutMs: 1_500))
         let log = ActivityLog()
         let runtime = try runtime(spec, config: config, group: "g-wedge", exitAfter: count, log: log)
-        let run = Task { try await runtime.run() }
-        do {
-            try await TestKafka.waitUntil("every input handled, the wedged ones given up", timeout: .seconds(90)) { runtime.summary != nil }
-        } catch {
-            runtime.requestStop()
-            throw error
-        }
-        let summary = try await run.value
+        let summary = try await TestKafka.runBounded(runtime, until: "every input handled, the wedged ones given up")
         let delivered = try await TestKafka.readAll(output, partitions: 3, config: config)
         let dead = try await TestKafka.readAll("hub.dlq.fault.v1", partitions: 1, config: config)
         #expect(!dead.isEmpty && !delivered.isEmpty, "\(dead.count) given up, \(delivered.count) delivered")
@@ -59,17 +52,11 @@ extension FaultInjectionTests {
         let spec = connector(output: output, resilience: ResilienceSpec(rateLimit: RateLimitSpec(recordsPerSecond: 1_500, burst: 100)))
         let log = ActivityLog()
         let runtime = try runtime(spec, config: config, group: "g-fatal", exitAfter: count, log: log)
-        let run = Task { try await runtime.run() }
-        do {
+        let summary = try await TestKafka.runBounded(runtime, until: "every input handled after the producer was recreated") {
             try await TestKafka.when("some records delivered", { runtime.stats.snapshot.produced >= 1_000 }) {
                 runtime.raiseProducerFatalErrorForTesting()
             }
-            try await TestKafka.waitUntil("every input handled after the producer was recreated", timeout: .seconds(90)) { runtime.summary != nil }
-        } catch {
-            runtime.requestStop()
-            throw error
         }
-        let summary = try await run.value
         let delivered = try await TestKafka.readAll(output, partitions: 4, config: config)
         #expect(TestKafka.missing(delivered, expected: count).isEmpty)
         #expect(summary.dlq == 0)

@@ -43,14 +43,6 @@ public struct InputExpiredAlert: Sendable, Equatable {
             ("last_offset", .number(String(lastOffset))),
             ("record_count", .number(String(count))),
         ]
-        return OutputRecord(
-            topic: TopicNames.alerts, key: Array(alertID.utf8), value: JSONWriter.bytes(orderedObject: members),
-            headers: [
-                RecordHeader(HeaderNames.ceSpecVersion, "1.0"), RecordHeader(HeaderNames.ceID, alertID),
-                RecordHeader(HeaderNames.ceSource, "/syncline/connectors/\(connector)"),
-                RecordHeader(HeaderNames.ceType, "syncline.hub.input_expired"),
-                RecordHeader(HeaderNames.ceTime, UTCTimestamp.format(ms: raisedAtMs)),
-                RecordHeader(HeaderNames.connector, connector),
-            ])
+        return HubAlertRecord.make(alertID: alertID, kind: "input_expired", connector: connector, raisedAtMs: raisedAtMs, members: members)
     }
 }

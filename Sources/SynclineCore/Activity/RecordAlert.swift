@@ -47,14 +47,6 @@ public struct RecordAlert: Sendable, Equatable {
             ("source_offset", .number(String(offset))),
             ("error_stage", .string(stage.rawValue)),
         ]
-        return OutputRecord(
-            topic: TopicNames.alerts, key: Array(alertID.utf8), value: JSONWriter.bytes(orderedObject: members),
-            headers: [
-                RecordHeader(HeaderNames.ceSpecVersion, "1.0"), RecordHeader(HeaderNames.ceID, alertID),
-                RecordHeader(HeaderNames.ceSource, "/syncline/connectors/\(connector)"),
-                RecordHeader(HeaderNames.ceType, "syncline.hub.\(kind.rawValue)"),
-                RecordHeader(HeaderNames.ceTime, UTCTimestamp.format(ms: raisedAtMs)),
-                RecordHeader(HeaderNames.connector, connector),
-            ])
+        return HubAlertRecord.make(alertID: alertID, kind: kind.rawValue, connector: connector, raisedAtMs: raisedAtMs, members: members)
     }
 }

@@ -107,6 +107,24 @@ enum TestKafka {
         }
     }
 
+    /// Runs `runtime` until it stops by itself (`exitAfter`), doing `during` meanwhile; after
+    /// `timeout` it fails the test and stops the runtime instead of hanging the suite.
+    static func runBounded(
+        _ runtime: ConnectorRuntime, until what: String, timeout: Duration = .seconds(90), sourceLocation: SourceLocation = #_sourceLocation,
+        during: () async throws -> Void = {}
+    ) async throws -> RunSummary {
+        let run = Task { try await runtime.run() }
+        do {
+            try await during()
+            try await waitUntil(what, timeout: timeout, sourceLocation: sourceLocation) { runtime.summary != nil }
+        } catch {
+            runtime.requestStop()
+            _ = try? await run.value
+            throw error
+        }
+        return try await run.value
+    }
+
     /// Waits until the group has committed every record of `topic` (committed offsets equal end offsets).
     static func waitUntilCommitted(
         group: String, topic: String, partitions: Int, config: KafkaConfig, timeout: Duration = .seconds(90),
