@@ -58,6 +58,14 @@ enum ActivityMigrations {
             }
             try db.create(index: "customer_interests_by_time", on: "customer_interests", columns: ["at_ms"])
         }
+        migrator.registerMigration("v2: lineage of chat conversations") { db in
+            try db.alter(table: "chat_conversations") { t in
+                t.add(column: "source_topic", .text)
+                t.add(column: "source_offsets", .text).notNull().defaults(to: "")
+                t.add(column: "last_source_partition", .integer)
+                t.add(column: "last_source_offset", .integer)
+            }
+        }
         return migrator
     }
 }

@@ -29,7 +29,11 @@ public struct ChatAbsorbStage: RecordStage {
             throw Rejection(stage: .map, code: ErrorCode.notDecoded.rawValue, message: "connector \(parser.connector): the im stage ran without a decoded message")
         }
         let headerID = context.input.headers.last(named: HeaderNames.ceID)?.text
-        guard let message = try parser.parse(document, headerEventID: headerID) else { return }
+        guard var message = try parser.parse(document, headerEventID: headerID) else { return }
+        let origin = RecordOrigin(context.input)
+        message.sourceTopic = origin.topic
+        message.sourcePartition = origin.partition
+        message.sourceOffset = origin.offset
         if context.eventID == nil { context.eventID = message.messageID }
         context.sourceTimeMs = message.atMs
         context.sourceTimeProblem = nil

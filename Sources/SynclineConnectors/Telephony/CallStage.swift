@@ -29,8 +29,10 @@ public struct CallStage: RecordStage {
         parser = CallEventParser(settings: settings, connector: connector)
         self.store = store
         self.linker = linker
-        activities = CanonicalEncoder(topic: "crm.activities.v1", connector: connector, mappingVersion: mappingVersion, catalog: catalog)
-        alerts = CanonicalEncoder(topic: "hub.alerts.v1", connector: connector, mappingVersion: mappingVersion, catalog: catalog)
+        activities = CanonicalEncoder(
+            topic: TopicNames.activities, connector: connector, mappingVersion: mappingVersion, catalog: catalog,
+            explicitNulls: CanonicalEncoder.activityNulls)
+        alerts = CanonicalEncoder(topic: TopicNames.alerts, connector: connector, mappingVersion: mappingVersion, catalog: catalog)
         self.logger = logger
         self.clock = clock ?? { Int64(Date().timeIntervalSince1970 * 1000) }
     }
@@ -135,12 +137,12 @@ public struct CallStage: RecordStage {
         if let end = event.endMs { set("ended_at", end) }
         set("updated_at", max(ms("updated_at") ?? at, at))
         if let billable = event.billableSeconds { call["billable_seconds"] = .number(String(billable)) }
-        if let duration = event.durationSeconds, event.sourceSystem == "asterisk" {
+        // The upstream's own duration (CDR `duration`, Twilio `CallDuration`) wins: the callbacks'
+        // timestamps say when they were sent, not how long the call lasted.
+        if let duration = event.durationSeconds {
             call["duration_seconds"] = .number(String(duration))
-        } else if let start = ms("started_at"), let end = ms("ended_at") {
+        } else if call["duration_seconds"] == nil, let start = ms("started_at"), let end = ms("ended_at") {
             call["duration_seconds"] = .number(String(max(0, end - start) / 1000))
-        } else if let duration = event.durationSeconds {
-            call["duration_seconds"] = .number(String(duration))
         }
         if call["disposition"]?.stringValue == "answered", ms("answered_at") == nil, let end = ms("ended_at"),
             let billable = call["billable_seconds"]?.numberText.flatMap({ Int64($0) })

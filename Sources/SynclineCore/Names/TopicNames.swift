@@ -19,4 +19,7 @@ public enum TopicNames {
 
     /// The default DLQ topic of a connector: `hub.dlq.<connector>.v1`.
     public static func dlq(connector: String) -> String { "hub.dlq.\(connector).v1" }
+
+    /// True for a hub-internal repartition topic (its records carry the raw record's lineage).
+    public static func isRepartition(_ topic: String) -> Bool { topic.hasPrefix("hub.repartition.") }
 }
