@@ -39,4 +39,28 @@ public struct KafkaTopicReader: Sendable {
             (byPartition[partition] ?? []).filter { $0.offset < (ends[partition] ?? 0) }
         }
     }
+
+    /// Every record of one partition from its start to the end offset seen when the read began
+    /// (a changelog's content at assignment time), in offset order. Throws when the watermarks
+    /// cannot be read or the end is not reached within `timeout`.
+    public func readPartition(topic: String, partition: Int32, timeout: Duration = .seconds(30)) throws(KafkaError) -> [InputRecord] {
+        let consumer = try KafkaConsumer(config: config, groupID: "syncline-restore-\(UUID().uuidString)", logger: logger)
+        defer { consumer.close() }
+        let marks = try consumer.watermarks(topic: topic, partition: partition)
+        guard marks.high > marks.low else { return [] }
+        try consumer.assign([TopicPartition(topic: topic, partition: partition, offset: marks.low)])
+        var records: [InputRecord] = []
+        let deadline = ContinuousClock.now + timeout
+        var position = marks.low
+        while position < marks.high {
+            guard ContinuousClock.now < deadline else {
+                throw KafkaError(code: -185, name: "_TIMED_OUT", message: "reading \(topic) [\(partition)] stopped at offset \(position) of \(marks.high)")
+            }
+            for record in consumer.poll(maxRecords: 5_000, timeoutMs: 100) where record.partition == partition {
+                position = max(position, record.offset + 1)
+                if record.offset < marks.high { records.append(record) }
+            }
+        }
+        return records
+    }
 }

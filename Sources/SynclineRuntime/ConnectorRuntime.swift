@@ -23,6 +23,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
         public var skewToleranceMs: Int64
         /// Code-level logic that emits records on its own schedule (conversations, alerts).
         public var emitters: [any TimedEmitter] = []
+        /// The connector's state cache that follows its partitions (restored on assignment).
+        public var restorer: (any PartitionStateRestorer)?
 
         public init(
             kafka: KafkaConfig, groupID: String, exitAfter: Int? = nil, drainTimeout: Duration = .seconds(30),
@@ -53,6 +55,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
     private let running = Atomic<Bool>(false)
     private let partitionsPaused = Atomic<Bool>(false)
     private let breakerStateValue = Atomic<Int>(0)
+    private let restoreProgress = Mutex<StateRestoreProgress>(StateRestoreProgress())
 
     // State below is confined to the runtime thread.
     private var producer: KafkaProducer?
@@ -102,7 +105,11 @@ public final class ConnectorRuntime: @unchecked Sendable {
         self.activity = ConnectorActivity(connector: spec.name, atMs: Self.nowMs())
         self.gate = FlowGate(spec: spec.resilience, nowNanos: Self.nanos())
         self.wakeup = try? KafkaWakeup()
+        restoreProgress.withLock { $0.stateful = options.restorer != nil }
     }
+
+    /// Where restoring the state of assigned partitions stands.
+    public var stateRestore: StateRestoreProgress { restoreProgress.withLock { $0 } }
 
     /// The sink's circuit breaker state right now.
     public var breakerState: BreakerState {
@@ -839,6 +846,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 let offset = committed.first { $0.topic == partition.topic && $0.partition == partition.partition }?.offset
                 partitions.assign(key, committed: offset)
             }
+            // Before any record of these partitions is processed: their state, from the changelog.
+            restoreState(of: assignment)
             // New partitions start paused when the connector is held, so not one record slips through.
             let hold = gate.hold(
                 operatorPaused: operatorPaused.load(ordering: .acquiring), outstanding: inFlight.count + retryQueue.count,
@@ -857,6 +866,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 if !finalDrainDone { drain(timeout: options.drainTimeout) }
                 commitIfDue(force: true)
             }
+            if mode != .crash { options.restorer?.release(partitions: revokedPartitions) }
             let revoked = Set(revokedPartitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
             // Parked records of revoked partitions are uncommitted: the next owner gets them again.
             parked.removeAll { revoked.contains(PartitionKey(topic: $0.topic, partition: $0.partition)) }
@@ -869,6 +879,45 @@ public final class ConnectorRuntime: @unchecked Sendable {
             pausedSet = []
             partitionsPaused.store(false, ordering: .releasing)
             return .consume
+        }
+    }
+
+    /// Restores each assigned partition's state through the restorer, partition by partition,
+    /// retrying while the changelog cannot be read (nothing is processed meanwhile).
+    private func restoreState(of assignment: [TopicPartition]) {
+        guard let restorer = options.restorer else { return }
+        restoreProgress.withLock {
+            $0.pending = assignment.count
+            $0.restored = 0
+        }
+        for partition in assignment {
+            var attempt = 0
+            while mode == .running {
+                do {
+                    let done = try restorer.restore(partitions: [partition])
+                    restoreProgress.withLock { progress in
+                        progress.pending -= 1
+                        progress.restored += 1
+                        progress.lastError = nil
+                        for restore in done {
+                            progress.latest.removeAll { $0.partition == restore.partition }
+                            progress.latest.append(restore)
+                        }
+                    }
+                    for restore in done {
+                        logger.info("state restored", metadata: [
+                            "partition": "\(partition)", "records": "\(restore.records)", "keys": "\(restore.keys)",
+                            "seconds": "\(restore.seconds)",
+                        ])
+                    }
+                    break
+                } catch {
+                    attempt += 1
+                    restoreProgress.withLock { $0.lastError = "\(error)" }
+                    logger.error("cannot restore the state of \(partition) (attempt \(attempt)); retrying: \(error)")
+                    Thread.sleep(forTimeInterval: min(5, 0.2 * Double(attempt)))
+                }
+            }
         }
     }
 

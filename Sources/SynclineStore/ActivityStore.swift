@@ -22,16 +22,17 @@ public final class ActivityStore: Sendable {
     // MARK: - Chat conversations
 
     /// Absorbs one chat message into its thread, once: when `messageID` was absorbed before nothing
-    /// happens and the result is false. Otherwise `fold` gets the thread's open conversation and its
+    /// happens and the result is nil. Otherwise `fold` gets the thread's open conversation and its
     /// latest closed one and returns the conversations to save; they and the message id are
-    /// written in one transaction.
+    /// written in one transaction, under `statePartition`. Returns the saved conversations with
+    /// their message ids: the state changes for the changelog.
     public func absorbChatMessage(
-        messageID: String, threadKey: String, atMs: Int64,
+        messageID: String, threadKey: String, atMs: Int64, statePartition: Int32 = -1,
         fold: (_ open: ChatConversation?, _ latestClosed: ChatConversation?) -> [ChatConversation]
-    ) throws -> Bool {
+    ) throws -> [ChatConversationState]? {
         try writer.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM chat_messages WHERE message_id = ?", arguments: [messageID]) == true {
-                return false
+                return nil
             }
             let open = try ChatConversation
                 .filter(sql: "thread_key = ? AND closed = 0", arguments: [threadKey])
@@ -39,28 +40,85 @@ public final class ActivityStore: Sendable {
             let closed = try ChatConversation
                 .filter(sql: "thread_key = ? AND closed = 1", arguments: [threadKey])
                 .order(sql: "last_ms DESC").fetchOne(db)
-            let saved = fold(open, closed)
-            for conversation in saved { try conversation.save(db) }
+            var saved = fold(open, closed)
+            for index in saved.indices {
+                saved[index].statePartition = statePartition
+                try saved[index].save(db)
+            }
             let owner = saved.last?.conversationID ?? open?.conversationID ?? ""
             try db.execute(
-                sql: "INSERT INTO chat_messages (message_id, conversation_id, at_ms) VALUES (?, ?, ?)",
-                arguments: [messageID, owner, atMs])
-            return true
+                sql: "INSERT INTO chat_messages (message_id, conversation_id, at_ms, state_partition) VALUES (?, ?, ?, ?)",
+                arguments: [messageID, owner, atMs, statePartition])
+            return try saved.map { try Self.state(of: $0, db) }
+        }
+    }
+
+    static func state(of conversation: ChatConversation, _ db: Database) throws -> ChatConversationState {
+        let ids = try String.fetchAll(
+            db, sql: "SELECT message_id FROM chat_messages WHERE conversation_id = ? ORDER BY at_ms, message_id",
+            arguments: [conversation.conversationID])
+        return ChatConversationState(conversation: conversation, messageIDs: ids)
+    }
+
+    /// A conversation's current state with its message ids (what the changelog keeps of it).
+    public func conversationState(_ conversationID: String) throws -> ChatConversationState? {
+        try writer.read { db in
+            try ChatConversation.fetchOne(db, key: conversationID).map { try Self.state(of: $0, db) }
+        }
+    }
+
+    /// Replaces the conversations (and their message ids) kept for `partition` with the ones
+    /// restored from its changelog, in one transaction.
+    public func replaceChatState(partition: Int32, with states: [ChatConversationState]) throws {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM chat_messages WHERE state_partition = ?", arguments: [partition])
+            try db.execute(sql: "DELETE FROM chat_conversations WHERE state_partition = ?", arguments: [partition])
+            for state in states {
+                var conversation = state.conversation
+                conversation.statePartition = partition
+                try conversation.save(db)
+                for id in state.messageIDs {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO chat_messages (message_id, conversation_id, at_ms, state_partition) VALUES (?, ?, ?, ?)
+                            ON CONFLICT(message_id) DO UPDATE SET conversation_id = excluded.conversation_id,
+                              state_partition = excluded.state_partition
+                            """,
+                        arguments: [id, conversation.conversationID, conversation.lastMs, partition])
+                }
+            }
+        }
+    }
+
+    /// Forgets every conversation and message id (the cache is rebuilt from the changelog).
+    public func dropAllChatState() throws {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM chat_messages")
+            try db.execute(sql: "DELETE FROM chat_conversations")
+        }
+    }
+
+    /// Forgets the conversations of partitions this instance no longer owns (their next owner restores them).
+    public func dropChatState(partitions: [Int32]) throws {
+        try writer.write { db in
+            for partition in partitions {
+                try db.execute(sql: "DELETE FROM chat_messages WHERE state_partition = ?", arguments: [partition])
+                try db.execute(sql: "DELETE FROM chat_conversations WHERE state_partition = ?", arguments: [partition])
+            }
         }
     }
 
     /// Closes every open conversation idle since `idleGapMs` by message time and not fed for
-    /// `quietMs` by the wall clock; returns how many it closed.
+    /// `quietMs` by the wall clock; returns the ids of those it closed.
     @discardableResult
-    public func closeIdleConversations(nowMs: Int64, idleGapMs: Int64, quietMs: Int64) throws -> Int {
+    public func closeIdleConversations(nowMs: Int64, idleGapMs: Int64, quietMs: Int64) throws -> [String] {
         try writer.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE chat_conversations SET closed = 1, version = version + 1
-                    WHERE closed = 0 AND last_ms <= ? AND last_ingest_ms <= ?
-                    """,
-                arguments: [nowMs - idleGapMs, nowMs - quietMs])
-            return db.changesCount
+            let condition = "closed = 0 AND last_ms <= ? AND last_ingest_ms <= ?"
+            let arguments: StatementArguments = [nowMs - idleGapMs, nowMs - quietMs]
+            let ids = try String.fetchAll(db, sql: "SELECT conversation_id FROM chat_conversations WHERE \(condition)", arguments: arguments)
+            guard !ids.isEmpty else { return [] }
+            try db.execute(sql: "UPDATE chat_conversations SET closed = 1, version = version + 1 WHERE \(condition)", arguments: arguments)
+            return ids
         }
     }
 
@@ -127,6 +185,31 @@ public final class ActivityStore: Sendable {
             guard let next = update(current) else { return current }
             try next.save(db)
             return next
+        }
+    }
+
+    /// Replaces the calls kept for `partition` with the ones restored from its changelog.
+    public func replaceCallState(partition: Int32, with calls: [CallState]) throws {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM call_states WHERE state_partition = ?", arguments: [partition])
+            for var call in calls {
+                call.statePartition = partition
+                try call.save(db)
+            }
+        }
+    }
+
+    /// Forgets every call (the cache is rebuilt from the changelog).
+    public func dropAllCallState() throws {
+        try writer.write { db in try db.execute(sql: "DELETE FROM call_states") }
+    }
+
+    /// Forgets the calls of partitions this instance no longer owns (their next owner restores them).
+    public func dropCallState(partitions: [Int32]) throws {
+        try writer.write { db in
+            for partition in partitions {
+                try db.execute(sql: "DELETE FROM call_states WHERE state_partition = ?", arguments: [partition])
+            }
         }
     }
 

@@ -41,6 +41,8 @@ public struct ChatConversation: Codable, Sendable, Equatable, FetchableRecord, P
     /// Where its latest message came from (partition and offset of `sourceTopic`).
     public var lastSourcePartition: Int32?
     public var lastSourceOffset: Int64?
+    /// The input partition whose state this is (its changelog partition); -1 before state moved with partitions.
+    public var statePartition: Int32
 
     enum CodingKeys: String, CodingKey {
         case conversationID = "conversation_id", threadKey = "thread_key", sourceSystem = "source_system"
@@ -49,7 +51,7 @@ public struct ChatConversation: Codable, Sendable, Equatable, FetchableRecord, P
         case participants, summary, summaryLines = "summary_lines", direction, customerID = "customer_id"
         case linkedBy = "linked_by", lastEventID = "last_event_id", closed, version, emittedVersion = "emitted_version", alerted
         case sourceTopic = "source_topic", sourceOffsets = "source_offsets", lastSourcePartition = "last_source_partition"
-        case lastSourceOffset = "last_source_offset"
+        case lastSourceOffset = "last_source_offset", statePartition = "state_partition"
     }
 
     public init(
@@ -58,7 +60,8 @@ public struct ChatConversation: Codable, Sendable, Equatable, FetchableRecord, P
         messageCount: Int = 0, participants: String = "[]", summary: String = "", summaryLines: Int = 0,
         direction: String = "internal", customerID: String? = nil, linkedBy: String? = nil, lastEventID: String? = nil,
         closed: Bool = false, version: Int = 1, emittedVersion: Int = 0, alerted: Bool = false,
-        sourceTopic: String? = nil, sourceOffsets: String = "", lastSourcePartition: Int32? = nil, lastSourceOffset: Int64? = nil
+        sourceTopic: String? = nil, sourceOffsets: String = "", lastSourcePartition: Int32? = nil, lastSourceOffset: Int64? = nil,
+        statePartition: Int32 = -1
     ) {
         self.conversationID = conversationID
         self.threadKey = threadKey
@@ -86,5 +89,6 @@ public struct ChatConversation: Codable, Sendable, Equatable, FetchableRecord, P
         self.sourceOffsets = sourceOffsets
         self.lastSourcePartition = lastSourcePartition
         self.lastSourceOffset = lastSourceOffset
+        self.statePartition = statePartition
     }
 }

@@ -8,7 +8,8 @@ import Foundation
 /// `call-<call id>`, so every status of one call updates the same activity. Links by the external
 /// party's phone. The first report that finds the call connected and unlinked also produces the
 /// `unlinked_call` alert, as a second output of that same input (so its offset waits for it);
-/// only a redelivery of that report produces it again.
+/// only a redelivery of that report produces it again. With a `changelog` topic, each change of
+/// the call's state is one more output of the report (to the input's partition number).
 public struct CallStage: RecordStage {
     public let name = "telephony"
     public let parser: CallEventParser
@@ -17,15 +18,18 @@ public struct CallStage: RecordStage {
     public let activities: CanonicalEncoder
     public let alerts: CanonicalEncoder
     public let settings: TelephonySettings
+    /// `hub.state.<connector>.v1`, or nil when state is kept locally only (tests, `syncline map`).
+    public let changelog: String?
     let logger: Logger
     let clock: @Sendable () -> Int64
 
     public init(
         settings: TelephonySettings, store: ActivityStore, linker: CustomerLinker, connector: String = "telephony",
-        mappingVersion: String = "", catalog: TopicCatalog?, logger: Logger = Logger(label: "syncline.telephony"),
-        clock: (@Sendable () -> Int64)? = nil
+        mappingVersion: String = "", catalog: TopicCatalog?, changelog: String? = nil,
+        logger: Logger = Logger(label: "syncline.telephony"), clock: (@Sendable () -> Int64)? = nil
     ) {
         self.settings = settings
+        self.changelog = changelog
         parser = CallEventParser(settings: settings, connector: connector)
         self.store = store
         self.linker = linker
@@ -53,6 +57,8 @@ public struct CallStage: RecordStage {
         let nowMs = clock()
         let fallbackMs = context.input.timestampMs ?? nowMs
         var raiseAlert = false
+        var changed = false
+        let partition = context.input.partition
         let saved: CallState?
         do {
             saved = try store.updateCall("\(event.sourceSystem):\(event.callID)") { state in
@@ -71,9 +77,10 @@ public struct CallStage: RecordStage {
                 }
                 let text = String(decoding: JSONWriter.bytes(.object(call)), as: UTF8.self)
                 let list = (try? JSONEncoder().encode(events)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+                changed = true
                 return CallState(
                     callKey: "\(event.sourceSystem):\(event.callID)", activity: text, events: list, alertEventID: alertEventID,
-                    updatedMs: nowMs)
+                    updatedMs: nowMs, statePartition: partition)
             }
         } catch {
             throw Rejection(
@@ -94,7 +101,21 @@ public struct CallStage: RecordStage {
             }
         }
         if raiseAlert { context.outputs.append(try alert(call, event: event, nowMs: nowMs)) }
+        if changed, let changelog {
+            do {
+                context.outputs.append(OutputRecord(
+                    topic: changelog, key: Array(Self.stateKey(saved.callKey).utf8), value: Array(try JSONEncoder().encode(saved)),
+                    partition: partition))
+            } catch {
+                throw Rejection(
+                    stage: .link, code: ErrorCode.stateUnavailable.rawValue, field: nil,
+                    message: "connector \(parser.connector): cannot encode the call state: \(error)")
+            }
+        }
     }
+
+    /// The changelog key of a call.
+    public static func stateKey(_ callKey: String) -> String { "call:\(callKey)" }
 
     /// Connected (answered, in progress, or billed seconds), with an outside party, and no customer.
     func needsAlert(_ call: [String: JSONValue]) -> Bool {

@@ -1,0 +1,56 @@
+public import Logging
+public import SynclineKafka
+public import SynclineRuntime
+import Foundation
+import Synchronization
+
+/// Restores a stateful connector's partitions from its changelog (`hub.state.<connector>.v1`):
+/// reads the partition with the input partition's number from its start to its end offset, keeps
+/// the last value of each key (a tombstone deletes it: the embedded cluster does not compact, a
+/// real cluster may not have compacted yet), and hands the survivors to the cache, which replaces
+/// what it had for that partition. The local SQLite is only a cache: at the first assignment
+/// everything it kept from an earlier run is dropped, since its partitions may have moved.
+public final class ChangelogRestorer: PartitionStateRestorer {
+    public let topic: String
+    let reader: KafkaTopicReader
+    let cache: any PartitionStateCache
+    let logger: Logger
+    private let started = Atomic<Bool>(false)
+
+    public init(topic: String, kafka: KafkaConfig, cache: any PartitionStateCache, logger: Logger) {
+        self.topic = topic
+        self.reader = KafkaTopicReader(config: kafka, logger: logger)
+        self.cache = cache
+        self.logger = logger
+    }
+
+    public func restore(partitions: [TopicPartition]) throws -> [PartitionRestore] {
+        if !started.exchange(true, ordering: .acquiringAndReleasing) { try cache.dropAll() }
+        var done: [PartitionRestore] = []
+        for partition in partitions {
+            let start = ContinuousClock.now
+            let records = try reader.readPartition(topic: topic, partition: partition.partition)
+            var latest: [String: [UInt8]] = [:]
+            var order: [String] = []
+            for record in records {
+                guard let key = record.key.map({ String(decoding: $0, as: UTF8.self) }) else { continue }
+                if latest[key] == nil { order.append(key) }
+                latest[key] = record.value ?? []
+            }
+            let survivors = order.compactMap { key in latest[key].flatMap { $0.isEmpty ? nil : (key, $0) } }
+            try cache.replace(partition: partition.partition, with: survivors)
+            let seconds = Double((ContinuousClock.now - start) / .microseconds(1)) / 1_000_000
+            done.append(PartitionRestore(partition: partition.partition, records: records.count, keys: survivors.count, seconds: seconds))
+        }
+        return done
+    }
+
+    public func release(partitions: [TopicPartition]) {
+        do {
+            try cache.drop(partitions: partitions.map(\.partition))
+        } catch {
+            // Kept rows are replaced at the next restore of these partitions; say so and go on.
+            logger.error("cannot drop the state of revoked partitions: \(error)")
+        }
+    }
+}
