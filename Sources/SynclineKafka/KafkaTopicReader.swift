@@ -40,27 +40,38 @@ public struct KafkaTopicReader: Sendable {
         }
     }
 
-    /// Every record of one partition from its start to the end offset seen when the read began
-    /// (a changelog's content at assignment time), in offset order. Throws when the watermarks
-    /// cannot be read or the end is not reached within `timeout`.
-    public func readPartition(topic: String, partition: Int32, timeout: Duration = .seconds(30)) throws(KafkaError) -> [InputRecord] {
+    /// Every record of the given partitions from their start to the end offsets seen when the read
+    /// began (a changelog's content at assignment time), by partition in offset order, with one
+    /// consumer. Throws when the watermarks cannot be read or the ends are not reached within `timeout`.
+    public func readPartitions(topic: String, partitions: [Int32], timeout: Duration = .seconds(30)) throws(KafkaError) -> [Int32: [InputRecord]] {
+        var result: [Int32: [InputRecord]] = [:]
+        for partition in partitions { result[partition] = [] }
+        guard !partitions.isEmpty else { return result }
         let consumer = try KafkaConsumer(config: config, groupID: "syncline-restore-\(UUID().uuidString)", logger: logger)
         defer { consumer.close() }
-        let marks = try consumer.watermarks(topic: topic, partition: partition)
-        guard marks.high > marks.low else { return [] }
-        try consumer.assign([TopicPartition(topic: topic, partition: partition, offset: marks.low)])
-        var records: [InputRecord] = []
-        let deadline = ContinuousClock.now + timeout
-        var position = marks.low
-        while position < marks.high {
-            guard ContinuousClock.now < deadline else {
-                throw KafkaError(code: -185, name: "_TIMED_OUT", message: "reading \(topic) [\(partition)] stopped at offset \(position) of \(marks.high)")
-            }
-            for record in consumer.poll(maxRecords: 5_000, timeoutMs: 100) where record.partition == partition {
-                position = max(position, record.offset + 1)
-                if record.offset < marks.high { records.append(record) }
+        var ends: [Int32: Int64] = [:]
+        var positions: [Int32: Int64] = [:]
+        for partition in partitions {
+            let marks = try consumer.watermarks(topic: topic, partition: partition)
+            if marks.high > marks.low {
+                ends[partition] = marks.high
+                positions[partition] = marks.low
             }
         }
-        return records
+        guard !ends.isEmpty else { return result }
+        try consumer.assign(ends.keys.sorted().map { TopicPartition(topic: topic, partition: $0, offset: positions[$0] ?? 0) })
+        let deadline = ContinuousClock.now + timeout
+        while positions.contains(where: { $0.value < (ends[$0.key] ?? 0) }) {
+            guard ContinuousClock.now < deadline else {
+                let behind = positions.filter { $0.value < (ends[$0.key] ?? 0) }.map { "[\($0.key)] at \($0.value) of \(ends[$0.key] ?? 0)" }
+                throw KafkaError(code: -185, name: "_TIMED_OUT", message: "reading \(topic) stopped: \(behind.sorted().joined(separator: ", "))")
+            }
+            for record in consumer.poll(maxRecords: 5_000, timeoutMs: 100) {
+                guard let end = ends[record.partition] else { continue }
+                positions[record.partition] = max(positions[record.partition] ?? 0, record.offset + 1)
+                if record.offset < end { result[record.partition, default: []].append(record) }
+            }
+        }
+        return result
     }
 }

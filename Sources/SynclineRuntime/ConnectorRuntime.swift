@@ -882,41 +882,37 @@ public final class ConnectorRuntime: @unchecked Sendable {
         }
     }
 
-    /// Restores each assigned partition's state through the restorer, partition by partition,
-    /// retrying while the changelog cannot be read (nothing is processed meanwhile).
+    /// Restores the assigned partitions' state through the restorer, retrying while the changelog
+    /// cannot be read (nothing is processed meanwhile).
     private func restoreState(of assignment: [TopicPartition]) {
-        guard let restorer = options.restorer else { return }
+        guard let restorer = options.restorer, !assignment.isEmpty else { return }
         restoreProgress.withLock {
             $0.pending = assignment.count
             $0.restored = 0
         }
-        for partition in assignment {
-            var attempt = 0
-            while mode == .running {
-                do {
-                    let done = try restorer.restore(partitions: [partition])
-                    restoreProgress.withLock { progress in
-                        progress.pending -= 1
-                        progress.restored += 1
-                        progress.lastError = nil
-                        for restore in done {
-                            progress.latest.removeAll { $0.partition == restore.partition }
-                            progress.latest.append(restore)
-                        }
-                    }
+        var attempt = 0
+        while mode == .running {
+            do {
+                let done = try restorer.restore(partitions: assignment)
+                restoreProgress.withLock { progress in
+                    progress.pending = 0
+                    progress.restored = assignment.count
+                    progress.lastError = nil
                     for restore in done {
-                        logger.info("state restored", metadata: [
-                            "partition": "\(partition)", "records": "\(restore.records)", "keys": "\(restore.keys)",
-                            "seconds": "\(restore.seconds)",
-                        ])
+                        progress.latest.removeAll { $0.partition == restore.partition }
+                        progress.latest.append(restore)
                     }
-                    break
-                } catch {
-                    attempt += 1
-                    restoreProgress.withLock { $0.lastError = "\(error)" }
-                    logger.error("cannot restore the state of \(partition) (attempt \(attempt)); retrying: \(error)")
-                    Thread.sleep(forTimeInterval: min(5, 0.2 * Double(attempt)))
                 }
+                logger.info("state restored", metadata: [
+                    "partitions": "\(done.count)", "records": "\(done.map(\.records).reduce(0, +))",
+                    "keys": "\(done.map(\.keys).reduce(0, +))", "seconds": "\(done.map(\.seconds).reduce(0, +))",
+                ])
+                return
+            } catch {
+                attempt += 1
+                restoreProgress.withLock { $0.lastError = "\(error)" }
+                logger.error("cannot restore the state of \(assignment.count) partitions (attempt \(attempt)); retrying: \(error)")
+                Thread.sleep(forTimeInterval: min(5, 0.2 * Double(attempt)))
             }
         }
     }
