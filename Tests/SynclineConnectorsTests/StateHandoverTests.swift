@@ -104,4 +104,53 @@ struct StateHandoverTests {
         let offsets = try await TestKafka.committedAndEnds(group: "g-state", topic: Self.repartition, partitions: Self.partitions, config: config)
         #expect(offsets.committed == offsets.ends)
     }
+
+    @Test("restore: the last version of each key wins, a tombstone deletes its key, other partitions keep their rows; release drops the partition")
+    func restoreSemantics() async throws {
+        let cluster = try await EmbeddedKafkaCluster.start(brokers: 1)
+        let changelog = TopicNames.state(connector: "im")
+        try await cluster.createTopic(changelog, partitions: 2)
+        let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
+        func state(_ id: String, count: Int, partition: Int32) throws -> OutputRecord {
+            let conversation = ChatConversation(
+                conversationID: id, threadKey: "wecom:s|wm\(id)", sourceSystem: "wecom", externalID: "wm\(id)", startedMs: 1_000,
+                lastMs: 2_000, lastIngestMs: 3_000, messageCount: count, version: count, statePartition: partition)
+            let value = try ChatConversationState(conversation: conversation, messageIDs: (0..<count).map { "wecom:\(id)-\($0)" }).encoded()
+            return OutputRecord(topic: changelog, key: Array(ChatConversationState.key(id).utf8), value: value, partition: partition)
+        }
+        try await TestKafka.publish([
+            try state("a", count: 1, partition: 0), try state("b", count: 1, partition: 0), try state("a", count: 2, partition: 0),
+            try state("c", count: 5, partition: 1),
+            OutputRecord(topic: changelog, key: Array(ChatConversationState.key("b").utf8), value: nil, partition: 0),
+            try state("a", count: 3, partition: 0),
+        ], config: config)
+        let harness = try ProcessorHarness()
+        // A stale row of partition 0 from an earlier owner, and one of partition 1 (not restored here).
+        _ = try harness.store.absorbChatMessage(messageID: "wecom:stale", threadKey: "wecom:s|wmStale", atMs: 1, statePartition: 0) { _, _ in
+            [ChatConversation(conversationID: "stale", threadKey: "wecom:s|wmStale", sourceSystem: "wecom", startedMs: 1, lastMs: 1, lastIngestMs: 1)]
+        }
+        let processors = ConnectorProcessors(
+            identity: harness.identity, activities: harness.store, catalog: harness.catalog, logger: ProcessorHarness.logger)
+        let spec = try ProcessorHarness.spec("im")
+        let restorer = try #require(try processors.parts(for: spec, pipeline: try PipelineBuilder.build(spec, catalog: harness.catalog), kafka: config).restorer)
+        #expect(try harness.store.conversation("stale") == nil, "a new run starts with an empty cache")
+        _ = try harness.store.absorbChatMessage(messageID: "wecom:stale", threadKey: "wecom:s|wmStale", atMs: 1, statePartition: 0) { _, _ in
+            [ChatConversation(conversationID: "stale", threadKey: "wecom:s|wmStale", sourceSystem: "wecom", startedMs: 1, lastMs: 1, lastIngestMs: 1)]
+        }
+        let input = TopicNames.repartition(connector: "im")
+        let done = try await BlockingThread.run { try restorer.restore(partitions: [TopicPartition(topic: input, partition: 0)]) }
+        #expect(done.map(\.records) == [5] && done.map(\.keys) == [1])
+        #expect(try harness.store.conversation("a")?.messageCount == 3, "the last version wins")
+        #expect(try harness.store.conversation("b") == nil, "the tombstone deleted b")
+        #expect(try harness.store.conversation("stale") == nil, "the partition's rows were replaced")
+        #expect(try harness.store.conversation("c") == nil, "partition 1 was not restored")
+        #expect(try harness.store.conversationState("a")?.messageIDs.count == 3, "message ids restored: redeliveries count once")
+        let again = try harness.store.absorbChatMessage(messageID: "wecom:a-1", threadKey: "wecom:s|wma", atMs: 2_000, statePartition: 0) { _, _ in [] }
+        #expect(again == nil, "a restored message id is recognised")
+        _ = try await BlockingThread.run { try restorer.restore(partitions: [TopicPartition(topic: input, partition: 1)]) }
+        #expect(try harness.store.conversation("c")?.messageCount == 5)
+        restorer.release(partitions: [TopicPartition(topic: input, partition: 0)])
+        #expect(try harness.store.conversation("a") == nil, "released with its partition")
+        #expect(try harness.store.conversation("c") != nil)
+    }
 }
