@@ -90,6 +90,27 @@ public final class ActivityStore: Sendable {
         }
     }
 
+    /// Deletes closed conversations whose latest version was acknowledged and which no message fed
+    /// since `idleBeforeMs` (wall clock), with their message ids; returns their ids and partitions
+    /// (for the changelog's tombstones).
+    public func forgetChatState(idleBeforeMs: Int64, limit: Int = 500) throws -> [(conversationID: String, partition: Int32)] {
+        try writer.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT conversation_id, state_partition FROM chat_conversations
+                    WHERE closed = 1 AND emitted_version >= version AND last_ingest_ms < ? LIMIT ?
+                    """,
+                arguments: [idleBeforeMs, limit])
+            let forgotten = rows.map { (conversationID: $0["conversation_id"] as String, partition: $0["state_partition"] as Int32) }
+            for entry in forgotten {
+                try db.execute(sql: "DELETE FROM chat_messages WHERE conversation_id = ?", arguments: [entry.conversationID])
+                try db.execute(sql: "DELETE FROM chat_conversations WHERE conversation_id = ?", arguments: [entry.conversationID])
+            }
+            return forgotten
+        }
+    }
+
     /// Forgets every conversation and message id (the cache is rebuilt from the changelog).
     public func dropAllChatState() throws {
         try writer.write { db in
@@ -196,6 +217,21 @@ public final class ActivityStore: Sendable {
                 call.statePartition = partition
                 try call.save(db)
             }
+        }
+    }
+
+    /// Deletes calls no report updated since `updatedBeforeMs` (wall clock); returns their keys and
+    /// partitions (for the changelog's tombstones).
+    public func forgetCallState(updatedBeforeMs: Int64, limit: Int = 500) throws -> [(callKey: String, partition: Int32)] {
+        try writer.write { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT call_key, state_partition FROM call_states WHERE updated_ms < ? LIMIT ?",
+                arguments: [updatedBeforeMs, limit])
+            let forgotten = rows.map { (callKey: $0["call_key"] as String, partition: $0["state_partition"] as Int32) }
+            for entry in forgotten {
+                try db.execute(sql: "DELETE FROM call_states WHERE call_key = ?", arguments: [entry.callKey])
+            }
+            return forgotten
         }
     }
 

@@ -12,7 +12,8 @@ import Synchronization
 /// linked to a customer also records that customer's last contact for the follow-up report.
 /// With a `changelog` topic, the state changes it makes (closed, linked, emitted, alerted) are
 /// offered too, on the next tick, to the conversation's changelog partition; lost in a crash, they
-/// cost a duplicate with the same key and alert id, never a loss.
+/// cost a duplicate with the same key and alert id, never a loss. A conversation closed, emitted and
+/// unfed for `state_retention` is forgotten: deleted locally and tombstoned in the changelog.
 public final class ConversationEmitter: TimedEmitter, Sendable {
     public let settings: IMSettings
     public let store: ActivityStore
@@ -65,7 +66,23 @@ public final class ConversationEmitter: TimedEmitter, Sendable {
         } catch {
             logger.error("im: cannot build due conversation outputs (retried next second): \(error)")
         }
-        return outputs + stateChanges()
+        return outputs + stateChanges() + forgotten(nowMs: nowMs)
+    }
+
+    /// Tombstones for conversations past `state_retention` (deleted locally at once).
+    func forgotten(nowMs: Int64) -> [TimedOutput] {
+        guard let changelog else { return [] }
+        do {
+            return try store.forgetChatState(idleBeforeMs: nowMs - settings.stateRetentionMs).map { entry in
+                let n = sequence.add(1, ordering: .relaxed).newValue
+                return TimedOutput(id: "state|\(entry.conversationID)|\(n)", record: OutputRecord(
+                    topic: changelog, key: Array(ChatConversationState.key(entry.conversationID).utf8), value: nil,
+                    partition: entry.partition >= 0 ? entry.partition : nil))
+            }
+        } catch {
+            logger.error("im: cannot forget conversations past their retention (tried again next second): \(error)")
+            return []
+        }
     }
 
     func noteChanged(_ ids: [String]) {

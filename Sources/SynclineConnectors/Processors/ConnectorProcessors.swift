@@ -78,6 +78,7 @@ public struct ConnectorProcessors: Sendable {
             if let kafka, let changelog {
                 let parser = CallEventParser(settings: settings, connector: spec.name)
                 parts.restorer = ChangelogRestorer(topic: changelog, kafka: kafka, cache: CallStateCache(store: activities), logger: logger)
+                parts.emitters = [CallStateSweeper(store: activities, changelog: changelog, retentionMs: settings.stateRetentionMs, logger: logger)]
                 parts.statefulInput = TopicNames.repartition(connector: spec.name)
                 parts.rekey = RecordPipeline(stages: decode + [
                     RekeyStage(topic: TopicNames.repartition(connector: spec.name)) { context throws(Rejection) in
