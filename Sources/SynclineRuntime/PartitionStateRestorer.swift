@@ -11,18 +11,3 @@ public protocol PartitionStateRestorer: Sendable {
     /// Forgets the state of `partitions` (their next owner restores it from the changelog).
     func release(partitions: [TopicPartition])
 }
-
-/// What restoring one partition's state took: changelog records read, keys kept, and time.
-public struct PartitionRestore: Sendable, Equatable {
-    public var partition: Int32
-    public var records: Int
-    public var keys: Int
-    public var seconds: Double
-
-    public init(partition: Int32, records: Int, keys: Int, seconds: Double) {
-        self.partition = partition
-        self.records = records
-        self.keys = keys
-        self.seconds = seconds
-    }
-}
