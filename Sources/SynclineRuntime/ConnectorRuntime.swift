@@ -903,9 +903,16 @@ public final class ConnectorRuntime: @unchecked Sendable {
                         progress.latest.append(restore)
                     }
                 }
+                var records = 0
+                var keys = 0
+                var seconds = 0.0
+                for restore in done {
+                    records += restore.records
+                    keys += restore.keys
+                    seconds += restore.seconds
+                }
                 logger.info("state restored", metadata: [
-                    "partitions": "\(done.count)", "records": "\(done.map(\.records).reduce(0, +))",
-                    "keys": "\(done.map(\.keys).reduce(0, +))", "seconds": "\(done.map(\.seconds).reduce(0, +))",
+                    "partitions": "\(done.count)", "records": "\(records)", "keys": "\(keys)", "seconds": "\(seconds)",
                 ])
                 return
             } catch {
