@@ -19,6 +19,9 @@ public struct ConnectorStatus: Codable, Sendable, Equatable {
     public var lagSeconds: Double
     /// Share of records whose canonical field was empty, by field (e.g. `city: 0.87`).
     public var fieldEmptyRates: [String: Double]
+    /// For a connector whose state follows its partitions: how far restoring it has come
+    /// (`restored 3/3 partitions, last p7: 120 records in 0.041 s`); nil for stateless connectors.
+    public var stateRestore: String?
 
     public init(
         name: String, state: String, breaker: String, mappingVersion: String, inputTopics: [String],
@@ -52,5 +55,6 @@ public struct ConnectorStatus: Codable, Sendable, Equatable {
         case lagRecords = "lag_records"
         case lagSeconds = "lag_seconds"
         case fieldEmptyRates = "field_empty_rates"
+        case stateRestore = "state_restore"
     }
 }

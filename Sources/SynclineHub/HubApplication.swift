@@ -62,7 +62,8 @@ public func buildApplication(
     let processors = ConnectorProcessors(
         identity: identity, activities: try ActivityStore(path: ActivityStore.path(inStateDirectory: options.stateDirectory)),
         catalog: catalog, logger: logger)
-    let processed = try pipelines.map { spec, pipeline throws(ConfigProblems) in (spec, try processors.parts(for: spec, pipeline: pipeline)) }
+    // Checked now (a bad processor option stops the start); built with Kafka once it is known.
+    _ = try pipelines.map { spec, pipeline throws(ConfigProblems) in try processors.parts(for: spec, pipeline: pipeline) }
     let metrics = HubMetrics()
     let ledgerWriter = LedgerWriter(ledger: ledger) { [metrics] error in
         metrics.increment(MetricNames.ledgerWriteErrors, [:])
@@ -100,15 +101,22 @@ public func buildApplication(
     let delays = DelayWindow()
     let observer = FanOutObserver([metrics, ledgerWriter, delays])
     var runtimes: [ConnectorRuntime] = []
-    for (spec, parts) in processed {
-        var runtimeOptions = ConnectorRuntime.Options(kafka: kafka, groupID: "\(options.groupPrefix).\(spec.name)", observer: observer)
-        runtimeOptions.emitters = parts.emitters
-        runtimeOptions.crashMarkDirectory = ConnectorRuntime.crashMarkDirectory(inStateDirectory: options.stateDirectory)
-        let runtime = ConnectorRuntime(spec: spec, pipeline: parts.pipeline, options: runtimeOptions, logger: logger)
-        runtimes.append(runtime)
+    for (spec, pipeline) in pipelines {
+        let parts = try processors.parts(for: spec, pipeline: pipeline, kafka: kafka)
+        for (runSpec, runParts) in StatefulWiring.loops(spec, parts) {
+            if runSpec.name != spec.name { metrics.prepare(connector: runSpec) }
+            var runtimeOptions = ConnectorRuntime.Options(kafka: kafka, groupID: "\(options.groupPrefix).\(runSpec.name)", observer: observer)
+            runtimeOptions.emitters = runParts.emitters
+            runtimeOptions.restorer = runParts.restorer
+            runtimeOptions.crashMarkDirectory = ConnectorRuntime.crashMarkDirectory(inStateDirectory: options.stateDirectory)
+            runtimes.append(ConnectorRuntime(spec: runSpec, pipeline: runParts.pipeline, options: runtimeOptions, logger: logger))
+        }
     }
     let alertTail = AlertTail(config: kafka, partitions: catalog[TopicNames.alerts]?.partitions ?? 6, logger: logger)
-    let backend = HubAdminBackend(runtimes: runtimes, metrics: metrics, ledger: ledger, delays: delays, alertTail: alertTail)
+    let identityService = IdentityIndexService(
+        index: identity, kafka: kafka, partitions: catalog[TopicNames.customers]?.partitions ?? 12, logger: logger)
+    let backend = HubAdminBackend(
+        runtimes: runtimes, metrics: metrics, ledger: ledger, delays: delays, alertTail: alertTail, identity: identityService)
     // Webhook ingress on its own listener: its publisher starts before, and stops after, it.
     if let address = options.ingress {
         if let ingress = try IngressPublisher.assemble(specs: pipelines.map(\.0), kafka: kafka, metrics: metrics, logger: logger) {
@@ -129,8 +137,7 @@ public func buildApplication(
         services.append(.init(service: server))
     }
     // Before the connectors, so it stops after them.
-    services.append(.init(service: IdentityIndexService(
-        index: identity, kafka: kafka, partitions: catalog["crm.customers.v1"]?.partitions ?? 12, logger: logger)))
+    services.append(.init(service: identityService))
     for runtime in runtimes {
         services.append(.init(service: ConnectorService(runtime: runtime)))
     }

@@ -44,8 +44,9 @@ public final class KafkaProducer: @unchecked Sendable {
 
     /// Enqueues a record without waiting; its delivery report arrives through `onDelivery` with `token`
     /// (non-zero, below 2^62). Throws a retriable `QUEUE_FULL` when librdkafka's queue is full.
+    /// `partition` (else the record's own `partition`, else the partitioner by key) says where it goes.
     public func produce(_ record: OutputRecord, partition: Int32? = nil, token: UInt64) throws(KafkaError) {
-        try core.produce(record, partition: partition, token: token)
+        try core.produce(record, partition: partition ?? record.partition, token: token)
     }
 
     /// Serves delivery reports through `onDelivery` (blocking up to `timeoutMs` for the first).
@@ -101,7 +102,7 @@ public final class KafkaProducer: @unchecked Sendable {
             var attempt = 0
             while true {
                 do throws(KafkaError) {
-                    try core.produce(record, partition: partition, token: token)
+                    try core.produce(record, partition: partition ?? record.partition, token: token)
                     return
                 } catch where error.name == "_QUEUE_FULL" && attempt < 10_000 {
                     attempt += 1

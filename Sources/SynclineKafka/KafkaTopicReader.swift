@@ -39,4 +39,39 @@ public struct KafkaTopicReader: Sendable {
             (byPartition[partition] ?? []).filter { $0.offset < (ends[partition] ?? 0) }
         }
     }
+
+    /// Every record of the given partitions from their start to the end offsets seen when the read
+    /// began (a changelog's content at assignment time), by partition in offset order, with one
+    /// consumer. Throws when the watermarks cannot be read or the ends are not reached within `timeout`.
+    public func readPartitions(topic: String, partitions: [Int32], timeout: Duration = .seconds(30)) throws(KafkaError) -> [Int32: [InputRecord]] {
+        var result: [Int32: [InputRecord]] = [:]
+        for partition in partitions { result[partition] = [] }
+        guard !partitions.isEmpty else { return result }
+        let consumer = try KafkaConsumer(config: config, groupID: "syncline-restore-\(UUID().uuidString)", logger: logger)
+        defer { consumer.close() }
+        var ends: [Int32: Int64] = [:]
+        var positions: [Int32: Int64] = [:]
+        for partition in partitions {
+            let marks = try consumer.watermarks(topic: topic, partition: partition)
+            if marks.high > marks.low {
+                ends[partition] = marks.high
+                positions[partition] = marks.low
+            }
+        }
+        guard !ends.isEmpty else { return result }
+        try consumer.assign(ends.keys.sorted().map { TopicPartition(topic: topic, partition: $0, offset: positions[$0] ?? 0) })
+        let deadline = ContinuousClock.now + timeout
+        while positions.contains(where: { $0.value < (ends[$0.key] ?? 0) }) {
+            guard ContinuousClock.now < deadline else {
+                let behind = positions.filter { $0.value < (ends[$0.key] ?? 0) }.map { "[\($0.key)] at \($0.value) of \(ends[$0.key] ?? 0)" }
+                throw KafkaError(code: -185, name: "_TIMED_OUT", message: "reading \(topic) stopped: \(behind.sorted().joined(separator: ", "))")
+            }
+            for record in consumer.poll(maxRecords: 5_000, timeoutMs: 100) {
+                guard let end = ends[record.partition] else { continue }
+                positions[record.partition] = max(positions[record.partition] ?? 0, record.offset + 1)
+                if record.offset < end { result[record.partition, default: []].append(record) }
+            }
+        }
+        return result
+    }
 }

@@ -4,11 +4,15 @@ public struct OutputRecord: Sendable, Equatable {
     public var key: [UInt8]?
     public var value: [UInt8]?
     public var headers: [RecordHeader]
+    /// An explicit partition (a changelog record goes to its input's partition number, so state
+    /// travels with the partition); nil lets the producer's partitioner choose by key.
+    public var partition: Int32?
 
-    public init(topic: String, key: [UInt8]?, value: [UInt8]?, headers: [RecordHeader] = []) {
+    public init(topic: String, key: [UInt8]?, value: [UInt8]?, headers: [RecordHeader] = [], partition: Int32? = nil) {
         self.topic = topic
         self.key = key
         self.value = value
         self.headers = headers
+        self.partition = partition
     }
 }

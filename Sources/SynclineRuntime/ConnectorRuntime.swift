@@ -25,6 +25,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
         public var emitters: [any TimedEmitter] = []
         /// Where the poison-pill guard keeps its crash marks (`<state>/runtime`); nil: no guard.
         public var crashMarkDirectory: URL?
+        /// The connector's state cache that follows its partitions (restored on assignment).
+        public var restorer: (any PartitionStateRestorer)?
 
         public init(
             kafka: KafkaConfig, groupID: String, exitAfter: Int? = nil, drainTimeout: Duration = .seconds(30),
@@ -55,6 +57,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
     private let running = Atomic<Bool>(false)
     private let partitionsPaused = Atomic<Bool>(false)
     private let breakerStateValue = Atomic<Int>(0)
+    private let restoreProgress = Mutex<StateRestoreProgress>(StateRestoreProgress())
 
     // State below is confined to the runtime thread.
     private var producer: KafkaProducer?
@@ -108,10 +111,13 @@ public final class ConnectorRuntime: @unchecked Sendable {
         self.activity = ConnectorActivity(connector: spec.name, atMs: Self.nowMs())
         self.gate = FlowGate(spec: spec.resilience, nowNanos: Self.nanos())
         self.wakeup = try? KafkaWakeup()
+        restoreProgress.withLock { $0.stateful = options.restorer != nil }
     }
 
     /// Where the poison-pill guard keeps its crash marks inside a state directory.
     public static func crashMarkDirectory(inStateDirectory state: URL) -> URL { PoisonPillGuard.directory(inStateDirectory: state) }
+    /// Where restoring the state of assigned partitions stands.
+    public var stateRestore: StateRestoreProgress { restoreProgress.withLock { $0 } }
 
     /// The sink's circuit breaker state right now.
     public var breakerState: BreakerState {
@@ -985,6 +991,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 let offset = committed.first { $0.topic == partition.topic && $0.partition == partition.partition }?.offset
                 partitions.assign(key, committed: offset)
             }
+            // Before any record of these partitions is processed: their state, from the changelog.
+            restoreState(of: assignment)
             // New partitions start paused when the connector is held, so not one record slips through.
             let hold = gate.hold(
                 operatorPaused: operatorPaused.load(ordering: .acquiring), outstanding: inFlight.count + retryQueue.count,
@@ -1003,6 +1011,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
                 if !finalDrainDone { drain(timeout: options.drainTimeout) }
                 commitIfDue(force: true)
             }
+            if mode != .crash { options.restorer?.release(partitions: revokedPartitions) }
             let revoked = Set(revokedPartitions.map { PartitionKey(topic: $0.topic, partition: $0.partition) })
             // Parked records of revoked partitions are uncommitted: the next owner gets them again.
             parked.removeAll { revoked.contains(PartitionKey(topic: $0.topic, partition: $0.partition)) }
@@ -1015,6 +1024,48 @@ public final class ConnectorRuntime: @unchecked Sendable {
             pausedSet = []
             partitionsPaused.store(false, ordering: .releasing)
             return .consume
+        }
+    }
+
+    /// Restores the assigned partitions' state through the restorer, retrying while the changelog
+    /// cannot be read (nothing is processed meanwhile).
+    private func restoreState(of assignment: [TopicPartition]) {
+        guard let restorer = options.restorer, !assignment.isEmpty else { return }
+        restoreProgress.withLock {
+            $0.pending = assignment.count
+            $0.restored = 0
+        }
+        var attempt = 0
+        while mode == .running {
+            do {
+                let done = try restorer.restore(partitions: assignment)
+                restoreProgress.withLock { progress in
+                    progress.pending = 0
+                    progress.restored = assignment.count
+                    progress.lastError = nil
+                    for restore in done {
+                        progress.latest.removeAll { $0.partition == restore.partition }
+                        progress.latest.append(restore)
+                    }
+                }
+                var records = 0
+                var keys = 0
+                var seconds = 0.0
+                for restore in done {
+                    records += restore.records
+                    keys += restore.keys
+                    seconds += restore.seconds
+                }
+                logger.info("state restored", metadata: [
+                    "partitions": "\(done.count)", "records": "\(records)", "keys": "\(keys)", "seconds": "\(seconds)",
+                ])
+                return
+            } catch {
+                attempt += 1
+                restoreProgress.withLock { $0.lastError = "\(error)" }
+                logger.error("cannot restore the state of \(assignment.count) partitions (attempt \(attempt)); retrying: \(error)")
+                Thread.sleep(forTimeInterval: min(5, 0.2 * Double(attempt)))
+            }
         }
     }
 

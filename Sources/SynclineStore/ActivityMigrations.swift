@@ -58,6 +58,23 @@ enum ActivityMigrations {
             }
             try db.create(index: "customer_interests_by_time", on: "customer_interests", columns: ["at_ms"])
         }
+        migrator.registerMigration("v2: lineage of chat conversations") { db in
+            try db.alter(table: "chat_conversations") { t in
+                t.add(column: "source_topic", .text)
+                t.add(column: "source_offsets", .text).notNull().defaults(to: "")
+                t.add(column: "last_source_partition", .integer)
+                t.add(column: "last_source_offset", .integer)
+            }
+        }
+        migrator.registerMigration("v3: state partitions (state follows its partition through the changelog)") { db in
+            try db.alter(table: "chat_conversations") { t in t.add(column: "state_partition", .integer).notNull().defaults(to: -1) }
+            try db.alter(table: "chat_messages") { t in t.add(column: "state_partition", .integer).notNull().defaults(to: -1) }
+            try db.alter(table: "call_states") { t in t.add(column: "state_partition", .integer).notNull().defaults(to: -1) }
+            try db.create(index: "chat_conversations_by_partition", on: "chat_conversations", columns: ["state_partition"])
+            try db.create(index: "chat_messages_by_conversation", on: "chat_messages", columns: ["conversation_id"])
+            try db.create(index: "chat_messages_by_partition", on: "chat_messages", columns: ["state_partition"])
+            try db.create(index: "call_states_by_partition", on: "call_states", columns: ["state_partition"])
+        }
         return migrator
     }
 }

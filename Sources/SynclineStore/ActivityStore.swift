@@ -22,16 +22,17 @@ public final class ActivityStore: Sendable {
     // MARK: - Chat conversations
 
     /// Absorbs one chat message into its thread, once: when `messageID` was absorbed before nothing
-    /// happens and the result is false. Otherwise `fold` gets the thread's open conversation and its
+    /// happens and the result is nil. Otherwise `fold` gets the thread's open conversation and its
     /// latest closed one and returns the conversations to save; they and the message id are
-    /// written in one transaction.
+    /// written in one transaction, under `statePartition`. Returns the saved conversations with
+    /// their message ids: the state changes for the changelog.
     public func absorbChatMessage(
-        messageID: String, threadKey: String, atMs: Int64,
+        messageID: String, threadKey: String, atMs: Int64, statePartition: Int32 = -1,
         fold: (_ open: ChatConversation?, _ latestClosed: ChatConversation?) -> [ChatConversation]
-    ) throws -> Bool {
+    ) throws -> [ChatConversationState]? {
         try writer.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM chat_messages WHERE message_id = ?", arguments: [messageID]) == true {
-                return false
+                return nil
             }
             let open = try ChatConversation
                 .filter(sql: "thread_key = ? AND closed = 0", arguments: [threadKey])
@@ -39,28 +40,44 @@ public final class ActivityStore: Sendable {
             let closed = try ChatConversation
                 .filter(sql: "thread_key = ? AND closed = 1", arguments: [threadKey])
                 .order(sql: "last_ms DESC").fetchOne(db)
-            let saved = fold(open, closed)
-            for conversation in saved { try conversation.save(db) }
+            var saved = fold(open, closed)
+            for index in saved.indices {
+                saved[index].statePartition = statePartition
+                try saved[index].save(db)
+            }
             let owner = saved.last?.conversationID ?? open?.conversationID ?? ""
             try db.execute(
-                sql: "INSERT INTO chat_messages (message_id, conversation_id, at_ms) VALUES (?, ?, ?)",
-                arguments: [messageID, owner, atMs])
-            return true
+                sql: "INSERT INTO chat_messages (message_id, conversation_id, at_ms, state_partition) VALUES (?, ?, ?, ?)",
+                arguments: [messageID, owner, atMs, statePartition])
+            return try saved.map { try Self.state(of: $0, db) }
+        }
+    }
+
+    static func state(of conversation: ChatConversation, _ db: Database) throws -> ChatConversationState {
+        let ids = try String.fetchAll(
+            db, sql: "SELECT message_id FROM chat_messages WHERE conversation_id = ? ORDER BY at_ms, message_id",
+            arguments: [conversation.conversationID])
+        return ChatConversationState(conversation: conversation, messageIDs: ids)
+    }
+
+    /// A conversation's current state with its message ids (what the changelog keeps of it).
+    public func conversationState(_ conversationID: String) throws -> ChatConversationState? {
+        try writer.read { db in
+            try ChatConversation.fetchOne(db, key: conversationID).map { try Self.state(of: $0, db) }
         }
     }
 
     /// Closes every open conversation idle since `idleGapMs` by message time and not fed for
-    /// `quietMs` by the wall clock; returns how many it closed.
+    /// `quietMs` by the wall clock; returns the ids of those it closed.
     @discardableResult
-    public func closeIdleConversations(nowMs: Int64, idleGapMs: Int64, quietMs: Int64) throws -> Int {
+    public func closeIdleConversations(nowMs: Int64, idleGapMs: Int64, quietMs: Int64) throws -> [String] {
         try writer.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE chat_conversations SET closed = 1, version = version + 1
-                    WHERE closed = 0 AND last_ms <= ? AND last_ingest_ms <= ?
-                    """,
-                arguments: [nowMs - idleGapMs, nowMs - quietMs])
-            return db.changesCount
+            let condition = "closed = 0 AND last_ms <= ? AND last_ingest_ms <= ?"
+            let arguments: StatementArguments = [nowMs - idleGapMs, nowMs - quietMs]
+            let ids = try String.fetchAll(db, sql: "SELECT conversation_id FROM chat_conversations WHERE \(condition)", arguments: arguments)
+            guard !ids.isEmpty else { return [] }
+            try db.execute(sql: "UPDATE chat_conversations SET closed = 1, version = version + 1 WHERE \(condition)", arguments: arguments)
+            return ids
         }
     }
 

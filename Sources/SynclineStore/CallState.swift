@@ -14,16 +14,23 @@ public struct CallState: Codable, Sendable, Equatable, FetchableRecord, Persista
     /// The event whose processing raised the `unlinked_call` alert (nil: none raised).
     public var alertEventID: String?
     public var updatedMs: Int64
+    /// The input partition whose state this is (its changelog partition); -1 before state moved with partitions.
+    public var statePartition: Int32
 
     enum CodingKeys: String, CodingKey {
         case callKey = "call_key", activity, events, alertEventID = "alert_event_id", updatedMs = "updated_ms"
+        case statePartition = "state_partition"
     }
 
-    public init(callKey: String, activity: String, events: String = "[]", alertEventID: String? = nil, updatedMs: Int64) {
+    public init(
+        callKey: String, activity: String, events: String = "[]", alertEventID: String? = nil, updatedMs: Int64,
+        statePartition: Int32 = -1
+    ) {
         self.callKey = callKey
         self.activity = activity
         self.events = events
         self.alertEventID = alertEventID
         self.updatedMs = updatedMs
+        self.statePartition = statePartition
     }
 }

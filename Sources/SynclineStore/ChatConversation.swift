@@ -34,6 +34,15 @@ public struct ChatConversation: Codable, Sendable, Equatable, FetchableRecord, P
     /// The version whose activity the brokers acknowledged (0: none).
     public var emittedVersion: Int
     public var alerted: Bool
+    /// The input topic of its messages (the upstream's raw topic), for the activity's lineage.
+    public var sourceTopic: String?
+    /// Input offsets of its messages, `partition:first-last` per partition (`SourceOffsetRanges`).
+    public var sourceOffsets: String
+    /// Where its latest message came from (partition and offset of `sourceTopic`).
+    public var lastSourcePartition: Int32?
+    public var lastSourceOffset: Int64?
+    /// The input partition whose state this is (its changelog partition); -1 before state moved with partitions.
+    public var statePartition: Int32
 
     enum CodingKeys: String, CodingKey {
         case conversationID = "conversation_id", threadKey = "thread_key", sourceSystem = "source_system"
@@ -41,6 +50,8 @@ public struct ChatConversation: Codable, Sendable, Equatable, FetchableRecord, P
         case startedMs = "started_ms", lastMs = "last_ms", lastIngestMs = "last_ingest_ms", messageCount = "message_count"
         case participants, summary, summaryLines = "summary_lines", direction, customerID = "customer_id"
         case linkedBy = "linked_by", lastEventID = "last_event_id", closed, version, emittedVersion = "emitted_version", alerted
+        case sourceTopic = "source_topic", sourceOffsets = "source_offsets", lastSourcePartition = "last_source_partition"
+        case lastSourceOffset = "last_source_offset", statePartition = "state_partition"
     }
 
     public init(
@@ -48,7 +59,9 @@ public struct ChatConversation: Codable, Sendable, Equatable, FetchableRecord, P
         roomID: String? = nil, externalPhone: String? = nil, startedMs: Int64, lastMs: Int64, lastIngestMs: Int64,
         messageCount: Int = 0, participants: String = "[]", summary: String = "", summaryLines: Int = 0,
         direction: String = "internal", customerID: String? = nil, linkedBy: String? = nil, lastEventID: String? = nil,
-        closed: Bool = false, version: Int = 1, emittedVersion: Int = 0, alerted: Bool = false
+        closed: Bool = false, version: Int = 1, emittedVersion: Int = 0, alerted: Bool = false,
+        sourceTopic: String? = nil, sourceOffsets: String = "", lastSourcePartition: Int32? = nil, lastSourceOffset: Int64? = nil,
+        statePartition: Int32 = -1
     ) {
         self.conversationID = conversationID
         self.threadKey = threadKey
@@ -72,5 +85,10 @@ public struct ChatConversation: Codable, Sendable, Equatable, FetchableRecord, P
         self.version = version
         self.emittedVersion = emittedVersion
         self.alerted = alerted
+        self.sourceTopic = sourceTopic
+        self.sourceOffsets = sourceOffsets
+        self.lastSourcePartition = lastSourcePartition
+        self.lastSourceOffset = lastSourceOffset
+        self.statePartition = statePartition
     }
 }

@@ -90,7 +90,8 @@ struct IMConversationTests {
         #expect(first["contact_external_id"] == .string("wmGuest"))
         #expect(first["participants"] == .array([.string("wmGuest"), .string("zhangsan")]))
         #expect(first["summary"]?.stringValue?.hasPrefix("wmGuest: line 0\nzhangsan: line 1") == true)
-        #expect(first["customer_id"] == nil)
+        #expect(first["customer_id"] == .null, "unlinked: written as null, as the topic documents")
+        #expect(first["linked_by"] == .null)
         #expect(outputs[0].record.key == Array("chat-\(conversations[0].conversationID)".utf8))
         // Acknowledged: never offered again; the second closes after its own gap.
         #expect(im.tick().isEmpty)
@@ -173,6 +174,58 @@ struct IMConversationTests {
         #expect(try harness.store.followUpCandidates(sinceMs: 0).isEmpty)
         try harness.store.recordInterest(customerID: "CW", kind: "lead", reference: "L1", atMs: Self.t0)
         #expect(try harness.store.followUpCandidates(sinceMs: 0).first?.lastContactKind == "chat")
+    }
+
+    @Test("direction is who wrote first: a DingTalk conversation staff started is outbound, one the contact started inbound")
+    func dingTalkDirection() throws {
+        let im = try IM(try ProcessorHarness())
+        try im.send(#"{"conversationId":"cidStaff","conversationType":"1","senderStaffId":"wangwu","createAt":\#(Self.t0),"msgtype":"text","text":{"content":"您好"}}"#)
+        try im.send(#"{"conversationId":"cidStaff","conversationType":"1","senderId":"dtGuest","createAt":\#(Self.t0 + 1000),"msgtype":"text","text":{"content":"你好"}}"#)
+        try im.send(#"{"conversationId":"cidGuest","conversationType":"1","senderId":"dtOther","createAt":\#(Self.t0),"msgtype":"text","text":{"content":"在吗"}}"#)
+        try im.send(#"{"conversationId":"cidGuest","conversationType":"1","senderStaffId":"wangwu","createAt":\#(Self.t0 + 1000),"msgtype":"text","text":{"content":"在"}}"#)
+        try im.send(#"{"conversationId":"cidInternal","conversationType":"1","senderStaffId":"wangwu","createAt":\#(Self.t0),"msgtype":"text","text":{"content":"开会"}}"#)
+        // WeCom: staff first, the contact answers — outbound too.
+        try im.send(Self.wecom("d1", from: "zhangsan", to: "wmGuest", at: Self.t0))
+        try im.send(Self.wecom("d2", from: "wmGuest", to: "zhangsan", at: Self.t0 + 1000))
+        im.advance(to: Self.t0 + 15 * Self.minute)
+        let activities = im.tick().map { ProcessorHarness.json($0.record) }
+        func direction(_ conversation: String) -> JSONValue? {
+            activities.first { $0["conversation_id"]?.stringValue?.hasPrefix(conversation) == true }?["direction"]
+        }
+        #expect(direction("dingtalk-cidStaff") == .string("outbound"))
+        #expect(direction("dingtalk-cidGuest") == .string("inbound"))
+        #expect(direction("dingtalk-cidInternal") == .string("internal"))
+        #expect(direction("wecom-zhangsan-wmGuest") == .string("outbound"))
+    }
+
+    @Test("a chat activity carries lineage: input topic, its latest message's partition and offset, and every partition's offset range")
+    func chatActivityLineage() throws {
+        let im = try IM(try ProcessorHarness())
+        let inputs: [(Int32, Int64, Int64)] = [(3, 17, 0), (5, 8, 1), (3, 42, 2), (3, 20, 3)]
+        for (n, (partition, offset, minute)) in inputs.enumerated() {
+            var record = ProcessorHarness.record(
+                Self.wecom("lin\(n)", from: "wmTrace", to: "zhangsan", at: Self.t0 + minute * Self.minute), topic: "raw.im.messages.v1",
+                offset: offset)
+            record.partition = partition
+            _ = try im.pipeline.run(record).get()
+        }
+        // A message re-keyed through the repartition topic names the raw record it came from.
+        var rekeyed = ProcessorHarness.record(
+            Self.wecom("lin9", from: "zhangsan", to: "wmTrace", at: Self.t0 + 4 * Self.minute), topic: "hub.repartition.im.v1", offset: 3,
+            headers: [
+                RecordHeader(HeaderNames.sourceTopic, "raw.im.messages.v1"), RecordHeader(HeaderNames.sourcePartition, "5"),
+                RecordHeader(HeaderNames.sourceOffset, "2"),
+            ])
+        rekeyed.partition = 0
+        _ = try im.pipeline.run(rekeyed).get()
+        im.advance(to: Self.t0 + 20 * Self.minute)
+        let activity = try #require(im.tick().first { $0.record.topic == "crm.activities.v1" }).record
+        #expect(ProcessorHarness.json(activity)["message_count"] == .number("5"))
+        #expect(activity.headers.last(named: HeaderNames.sourceTopic)?.text == "raw.im.messages.v1")
+        #expect(activity.headers.last(named: HeaderNames.sourcePartition)?.text == "5", "the latest message by time")
+        #expect(activity.headers.last(named: HeaderNames.sourceOffset)?.text == "2")
+        #expect(activity.headers.last(named: HeaderNames.sourceOffsets)?.text == "3:17-42,5:2-8")
+        #expect(SourceOffsetRanges(text: "3:17-42,5:2-8,x:1-2,4:9-1").text == "3:17-42,5:2-8")
     }
 
     @Test("an unlinked conversation with an external contact over 5 minutes raises ONE alert, even across restarts; linked or short ones none")

@@ -56,7 +56,7 @@ struct TelephonyCallTests {
         #expect(final["started_at"] == .string("2024-05-14T08:00:00.000Z"))
         #expect(final["answered_at"] == .string("2024-05-14T08:00:06.000Z"))
         #expect(final["ended_at"] == .string("2024-05-14T08:01:40.000Z"))
-        #expect(final["duration_seconds"] == .number("100"))
+        #expect(final["duration_seconds"] == .number("94"), "Twilio's CallDuration, not the callbacks' timestamps 100 s apart")
         #expect(final["billable_seconds"] == .number("94"))
         #expect(final["customer_id"] == .string("CUS-1"))
         #expect(final["linked_by"] == .string("phone"))
@@ -88,7 +88,33 @@ struct TelephonyCallTests {
         #expect(missed["direction"] == .string("outbound"))
         #expect(missed["to_phone"] == .string("+862158881234"))
         #expect(missed["disposition"] == .string("no_answer"))
-        #expect(missed["customer_id"] == nil)
+        #expect(missed["customer_id"] == .null, "unlinked: written as null, as the topic documents")
+        #expect(missed["linked_by"] == .null)
+        let text = String(decoding: outbound.outputs[0].value ?? [], as: UTF8.self)
+        #expect(text.contains(#""customer_id":null"#))
+    }
+
+    @Test("Twilio duration_seconds is CallDuration (not the callbacks' time span); a no-answer call with CallDuration 0 lasts 0 s")
+    func twilioDurationFromCallDuration() throws {
+        let telephony = try Telephony(try ProcessorHarness())
+        _ = try telephony.send(Self.twilio("CAlong", "ringing", seconds: 0))
+        _ = try telephony.send(Self.twilio("CAlong", "in-progress", seconds: 9))
+        let completed = try telephony.send(Self.twilio("CAlong", "completed", seconds: 141, duration: 132))
+        let call = ProcessorHarness.json(try #require(completed.outputs.first))
+        #expect(call["duration_seconds"] == .number("132"))
+        #expect(call["billable_seconds"] == .number("132"))
+        #expect(call["started_at"] == .string("2024-05-14T08:00:00.000Z"))
+        #expect(call["ended_at"] == .string("2024-05-14T08:02:21.000Z"))
+        // A late intermediate status without CallDuration keeps it.
+        let late = try telephony.send(Self.twilio("CAlong", "ringing", from: "+14155550100", seconds: 1))
+        #expect(ProcessorHarness.json(try #require(late.outputs.first))["duration_seconds"] == .number("132"))
+
+        _ = try telephony.send(Self.twilio("CAmissed", "ringing", seconds: 0))
+        let missed = try telephony.send(Self.twilio("CAmissed", "no-answer", seconds: 32, duration: 0))
+        let record = ProcessorHarness.json(try #require(missed.outputs.first))
+        #expect(record["disposition"] == .string("no_answer"))
+        #expect(record["duration_seconds"] == .number("0"))
+        #expect(record["customer_id"] == .null)
     }
 
     @Test("a connected call with an unknown number raises ONE unlinked_call alert: not on later statuses, again only when the raising status is redelivered")

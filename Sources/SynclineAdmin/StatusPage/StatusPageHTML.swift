@@ -189,7 +189,8 @@ function renderConnectors(list, health, pct, dlq) {
       : withUnit("0", "rec");
     body.append(h("tr", { "data-connector": c.name, "data-rps": c.records_per_second.toFixed(2), class: "connector-row" },
       h("td", {}, h("span", { class: "name" }, c.name), h("span", { class: "sub" }, (c.input_topics || []).join(", "))),
-      h("td", {}, pill(STATE, c.state), h("span", { class: "sub" }, c.assigned_partitions + " partitions · " + c.mapping_version)),
+      h("td", {}, pill(STATE, c.state), h("span", { class: "sub" }, c.assigned_partitions + " partitions · " + c.mapping_version),
+        c.state_restore ? h("span", { class: "sub state-restore" }, "state: " + c.state_restore) : ""),
       h("td", { class: "num throughput" }, withUnit(nf1.format(c.records_per_second), "rec/s"), h("span", { class: "sub" }, count(c.consumed) + " consumed")),
       h("td", { class: "num" }, h("span", { class: rateClass(rate) }, withUnit(nf1.format(rate * 100), "%")),
         h("span", { class: "sub" }, h("span", { class: "bar" }, h("i", { style: "width:" + Math.round(rate * 100) + "%" })), count(ch.consumed) + " in")),

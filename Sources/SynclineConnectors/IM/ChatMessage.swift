@@ -18,4 +18,9 @@ public struct ChatMessage: Sendable, Equatable {
     public var atMs: Int64
     /// The text, or a placeholder such as `[image]` for other message types.
     public var text: String
+    /// Where the message was read: the raw topic, partition and offset (through a repartition
+    /// topic, the raw record's own, from its lineage headers). Set by the stage, not the parser.
+    public var sourceTopic: String? = nil
+    public var sourcePartition: Int32 = -1
+    public var sourceOffset: Int64 = -1
 }

@@ -9,8 +9,10 @@ public struct ChatRecords: Sendable {
     public let alerts: CanonicalEncoder
 
     public init(connector: String, mappingVersion: String, catalog: TopicCatalog?) {
-        activities = CanonicalEncoder(topic: "crm.activities.v1", connector: connector, mappingVersion: mappingVersion, catalog: catalog)
-        alerts = CanonicalEncoder(topic: "hub.alerts.v1", connector: connector, mappingVersion: mappingVersion, catalog: catalog)
+        activities = CanonicalEncoder(
+            topic: TopicNames.activities, connector: connector, mappingVersion: mappingVersion, catalog: catalog,
+            explicitNulls: CanonicalEncoder.activityNulls)
+        alerts = CanonicalEncoder(topic: TopicNames.alerts, connector: connector, mappingVersion: mappingVersion, catalog: catalog)
     }
 
     /// The customer of a conversation: by the external contact's id (WeCom external id or DingTalk
@@ -56,8 +58,25 @@ public struct ChatRecords: Sendable {
             "participants": .array(participants.map(JSONValue.string)),
             "event_id": conversation.lastEventID.map { .string(String($0.prefix(128))) } ?? .null,
         ]
-        return try activities.encode(
+        var record = try activities.encode(
             members, key: id, eventID: "\(id)#\(conversation.version)", type: "syncline.im.chat", timeMs: conversation.lastMs)
+        record.headers += Self.lineage(conversation)
+        return record
+    }
+
+    /// The lineage of a conversation's activity: the input topic, the partition and offset of its
+    /// latest message, and every input partition's offset range (`syncline-source-offsets`).
+    static func lineage(_ conversation: ChatConversation) -> [RecordHeader] {
+        guard let topic = conversation.sourceTopic else { return [] }
+        var headers = [RecordHeader(HeaderNames.sourceTopic, topic)]
+        if let partition = conversation.lastSourcePartition, let offset = conversation.lastSourceOffset {
+            headers.append(RecordHeader(HeaderNames.sourcePartition, String(partition)))
+            headers.append(RecordHeader(HeaderNames.sourceOffset, String(offset)))
+        }
+        if !conversation.sourceOffsets.isEmpty {
+            headers.append(RecordHeader(HeaderNames.sourceOffsets, conversation.sourceOffsets))
+        }
+        return headers
     }
 
     public func alert(_ conversation: ChatConversation, connector: String, nowMs: Int64) throws(Rejection) -> OutputRecord {

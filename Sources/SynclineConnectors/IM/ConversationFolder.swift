@@ -69,8 +69,10 @@ public struct ConversationFolder: Sendable {
         conversation.externalID = conversation.externalID ?? message.externalID
         conversation.roomID = conversation.roomID ?? message.roomID
         conversation.externalPhone = conversation.externalPhone ?? message.phone
-        if conversation.direction == "internal", message.externalID != nil, !message.senderIsStaff {
-            conversation.direction = "inbound"
+        // "Who wrote first": a conversation staff started is outbound once an external contact is in
+        // it (a DingTalk staff message names no external party, so that is only known later).
+        if conversation.direction == "internal", message.externalID != nil {
+            conversation.direction = "outbound"
         }
         var participants = (try? JSONDecoder().decode([String].self, from: Data(conversation.participants.utf8))) ?? []
         for id in message.participants where !participants.contains(id) { participants.append(id) }
@@ -84,6 +86,16 @@ public struct ConversationFolder: Sendable {
                 conversation.summaryLines = settings.summaryLines
             }
             conversation.summary = summary
+        }
+        if let topic = message.sourceTopic, message.sourceOffset >= 0 {
+            var ranges = SourceOffsetRanges(text: conversation.sourceOffsets)
+            ranges.include(partition: message.sourcePartition, offset: message.sourceOffset)
+            conversation.sourceOffsets = ranges.text
+            conversation.sourceTopic = topic
+            if message.atMs >= conversation.lastMs || conversation.lastSourceOffset == nil {
+                conversation.lastSourcePartition = message.sourcePartition
+                conversation.lastSourceOffset = message.sourceOffset
+            }
         }
         conversation.lastEventID = eventID ?? conversation.lastEventID
         conversation.version += 1

@@ -21,9 +21,14 @@ public struct IMSettings: Sendable, Equatable {
     public var summaryLines: Int = 5
     public var summaryMaxChars: Int = 500
     public var phoneRegion: String = "CN"
+    /// A closed conversation whose activity was acknowledged is forgotten (a changelog tombstone)
+    /// once no message of it was read for this long (`state_retention`, default 24 h, wall clock:
+    /// longer than any redelivery, so a forgotten message cannot come back as a new one).
+    public var stateRetentionMs: Int64 = 86_400_000
 
     public static let optionNames: Set<String> = [
         "idle_gap", "close_quiet", "unlinked_alert_after", "external_id_prefixes", "summary_lines", "summary_max_chars",
+        "state_retention",
     ]
 
     public init() {}
@@ -37,6 +42,7 @@ public struct IMSettings: Sendable, Equatable {
         externalIDPrefixes = options.strings("external_id_prefixes", default: externalIDPrefixes)
         summaryLines = options.count("summary_lines", default: summaryLines)
         summaryMaxChars = min(2_000, options.count("summary_max_chars", default: summaryMaxChars))
+        stateRetentionMs = max(idleGapMs, options.duration("state_retention", default: stateRetentionMs))
         phoneRegion = spec.defaults.phoneRegion
         if !options.problems.isEmpty { throw ConfigProblems(options.problems) }
     }

@@ -18,6 +18,7 @@ public final class IdentityIndexService: Service, Sendable {
     let logger: Logger
     private let stopping = Atomic<Bool>(false)
     private let applied = Atomic<Int>(0)
+    private let caughtUp = Atomic<Bool>(false)
 
     public init(
         index: IdentityIndex, kafka: KafkaConfig, topic: String = "crm.customers.v1", partitions: Int, phoneRegion: String = "CN",
@@ -30,6 +31,9 @@ public final class IdentityIndexService: Service, Sendable {
         self.parser = CustomerChangeParser(phoneRegion: phoneRegion)
         self.logger = logger
     }
+
+    /// True once the index holds everything `topic` had when this instance started reading it.
+    public var isCaughtUp: Bool { caughtUp.load(ordering: .acquiring) }
 
     /// Changelog records applied since start.
     public var appliedRecords: Int { applied.load(ordering: .relaxed) }
@@ -52,6 +56,14 @@ public final class IdentityIndexService: Service, Sendable {
         let stored = try index.positions(topic: topic)
         try consumer.assign((0..<Int32(partitions)).map { TopicPartition(topic: topic, partition: $0, offset: stored[$0] ?? 0) })
         logger.info("identity index: reading \(topic)", metadata: ["partitions": "\(partitions)", "resumed": "\(!stored.isEmpty)"])
+        // Caught up once every partition's position reaches its end offset as of now.
+        var behind: [Int32: Int64] = [:]
+        for partition in 0..<Int32(partitions) {
+            if let marks = try? consumer.watermarks(topic: topic, partition: partition), marks.high > max(marks.low, stored[partition] ?? 0) {
+                behind[partition] = marks.high
+            }
+        }
+        if behind.isEmpty { caughtUp.store(true, ordering: .releasing) }
         while !stopping.load(ordering: .acquiring) {
             let records = consumer.poll(maxRecords: 5_000, timeoutMs: 100) { error in
                 logger.warning("identity index: consumer error \(error.name): \(error.message)")
@@ -80,6 +92,13 @@ public final class IdentityIndexService: Service, Sendable {
                 }
             }
             applied.add(records.count, ordering: .relaxed)
+            if !behind.isEmpty {
+                for (partition, position) in positions where position >= (behind[partition] ?? 0) { behind[partition] = nil }
+                if behind.isEmpty {
+                    caughtUp.store(true, ordering: .releasing)
+                    logger.info("identity index: caught up with \(topic)")
+                }
+            }
         }
     }
 }

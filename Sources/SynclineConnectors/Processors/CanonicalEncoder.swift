@@ -8,19 +8,26 @@ public struct CanonicalEncoder: Sendable {
     public let topic: String
     public let connector: String
     public let mappingVersion: String
+    /// Fields written as `null` when absent, because the topic documents them so (an unlinked
+    /// activity says `"customer_id": null` rather than leaving the field out).
+    public let explicitNulls: [String]
     let validator: SchemaValidator?
     let order: [String]
 
-    public init(topic: String, connector: String, mappingVersion: String, catalog: TopicCatalog?) {
+    public init(topic: String, connector: String, mappingVersion: String, catalog: TopicCatalog?, explicitNulls: [String] = []) {
         self.topic = topic
         self.connector = connector
         self.mappingVersion = mappingVersion
+        self.explicitNulls = explicitNulls
         let fields = catalog?[topic]?.schema
         validator = fields.map { SchemaValidator(topic: topic, fields: $0) }
         order = fields?.map(\.name) ?? []
     }
 
-    /// The record for `members` (null members are left out), keyed by `key`.
+    /// The fields of `crm.activities.v1` that are `null` when the activity links to no customer.
+    public static let activityNulls = ["customer_id", "linked_by"]
+
+    /// The record for `members` (null members are left out, except `explicitNulls`), keyed by `key`.
     public func encode(
         _ members: [String: JSONValue], key: String, eventID: String, type: String, timeMs: Int64?
     ) throws(Rejection) -> OutputRecord {
@@ -30,10 +37,12 @@ public struct CanonicalEncoder: Sendable {
                 stage: .validate, code: issue.code.rawValue, field: issue.field,
                 message: "connector \(connector): \(topic): \(issue.reason)")
         }
+        var written = present
+        for name in explicitNulls where written[name] == nil { written[name] = .null }
         var ordered: [(String, JSONValue)] = []
         var seen = Set<String>()
-        for name in order { if let value = present[name] { ordered.append((name, value)); seen.insert(name) } }
-        for name in present.keys.sorted() where !seen.contains(name) { ordered.append((name, present[name] ?? .null)) }
+        for name in order { if let value = written[name] { ordered.append((name, value)); seen.insert(name) } }
+        for name in written.keys.sorted() where !seen.contains(name) { ordered.append((name, written[name] ?? .null)) }
         var headers = [
             RecordHeader(HeaderNames.ceSpecVersion, "1.0"),
             RecordHeader(HeaderNames.ceID, eventID),

@@ -1,5 +1,6 @@
 public import Logging
 public import SynclineCore
+public import SynclineKafka
 public import SynclineStore
 
 /// The registry of code-level processors a connector file may name (`processor: im`,
@@ -8,6 +9,11 @@ public import SynclineStore
 /// - `telephony`: `CallPayloadDecodeStage` (JSON or form by content) in place of the declared
 ///   decode stage, then `CallStage`.
 /// - no processor: the declared pipeline, plus `FollowUpStage` when it writes leads or activities.
+///
+/// Given `kafka` (the hub), `im` and `telephony` keep their state in Kafka: a front loop re-keys
+/// the raw input into `hub.repartition.<connector>.v1` by thread / call, the stateful pipeline
+/// reads that topic and writes each state change to `hub.state.<connector>.v1`, and a
+/// `ChangelogRestorer` restores a partition's state when it is assigned.
 public struct ConnectorProcessors: Sendable {
     public let identity: IdentityIndex
     public let activities: ActivityStore
@@ -27,7 +33,8 @@ public struct ConnectorProcessors: Sendable {
             store: activities, linker: CustomerLinker(index: identity, phoneRegion: "CN", logger: logger), logger: logger)
     }
 
-    public func parts(for spec: ConnectorSpec, pipeline: RecordPipeline) throws(ConfigProblems) -> ProcessorParts {
+    public func parts(for spec: ConnectorSpec, pipeline: RecordPipeline, kafka: KafkaConfig? = nil) throws(ConfigProblems) -> ProcessorParts {
+        let changelog = kafka.map { _ in TopicNames.state(connector: spec.name) }
         let linker = CustomerLinker(index: identity, phoneRegion: spec.defaults.phoneRegion, logger: logger)
         var logger = logger
         logger[metadataKey: "connector"] = "\(spec.name)"
@@ -39,21 +46,49 @@ public struct ConnectorProcessors: Sendable {
         case "im"?:
             let settings = try IMSettings(spec: spec)
             let stages: [any RecordStage] = declaredStages(spec, pipeline) + [
-                ChatAbsorbStage(settings: settings, store: activities, linker: linker, connector: spec.name),
+                ChatAbsorbStage(settings: settings, store: activities, linker: linker, connector: spec.name, changelog: changelog),
             ]
             let emitter = ConversationEmitter(
                 settings: settings, store: activities, linker: linker,
                 records: ChatRecords(connector: spec.name, mappingVersion: spec.mappingVersion, catalog: catalog),
-                connector: spec.name, logger: logger)
-            return ProcessorParts(pipeline: RecordPipeline(stages: stages), emitters: [emitter])
+                connector: spec.name, changelog: changelog, logger: logger)
+            var parts = ProcessorParts(pipeline: RecordPipeline(stages: stages), emitters: [emitter])
+            if let kafka, let changelog {
+                let parser = ChatMessageParser(settings: settings, connector: spec.name)
+                parts.restorer = ChangelogRestorer(topic: changelog, kafka: kafka, cache: ChatStateCache(store: activities), logger: logger)
+                parts.statefulInput = TopicNames.repartition(connector: spec.name)
+                parts.rekey = RecordPipeline(stages: declaredStages(spec, pipeline) + [
+                    RekeyStage(topic: TopicNames.repartition(connector: spec.name)) { context throws(Rejection) in
+                        guard let document = context.document else { return nil }
+                        let headerID = context.input.headers.last(named: HeaderNames.ceID)?.text
+                        return try parser.parse(document, headerEventID: headerID).map { ($0.threadKey, $0.messageID) }
+                    },
+                ])
+            }
+            return parts
         case "telephony"?:
             let settings = try TelephonySettings(spec: spec)
             var stages = declaredStages(spec, pipeline).filter { !($0 is DecodeStage) }
             stages.insert(CallPayloadDecodeStage(spec: spec), at: 0)
+            let decode = stages
             stages.append(CallStage(
                 settings: settings, store: activities, linker: linker, connector: spec.name,
-                mappingVersion: spec.mappingVersion, catalog: catalog, logger: logger))
-            return ProcessorParts(pipeline: RecordPipeline(stages: stages))
+                mappingVersion: spec.mappingVersion, catalog: catalog, changelog: changelog, logger: logger))
+            var parts = ProcessorParts(pipeline: RecordPipeline(stages: stages))
+            if let kafka, let changelog {
+                let parser = CallEventParser(settings: settings, connector: spec.name)
+                parts.restorer = ChangelogRestorer(topic: changelog, kafka: kafka, cache: CallStateCache(store: activities), logger: logger)
+                parts.emitters = [CallStateSweeper(store: activities, changelog: changelog, retentionMs: settings.stateRetentionMs, logger: logger)]
+                parts.statefulInput = TopicNames.repartition(connector: spec.name)
+                parts.rekey = RecordPipeline(stages: decode + [
+                    RekeyStage(topic: TopicNames.repartition(connector: spec.name)) { context throws(Rejection) in
+                        guard let document = context.document else { return nil }
+                        let event = try parser.parse(document)
+                        return ("\(event.sourceSystem):\(event.callID)", nil)
+                    },
+                ])
+            }
+            return parts
         case let name?:
             throw ConfigProblems([ConfigProblem(
                 file: spec.file, field: "processor",

@@ -8,7 +8,8 @@ import Foundation
 /// `call-<call id>`, so every status of one call updates the same activity. Links by the external
 /// party's phone. The first report that finds the call connected and unlinked also produces the
 /// `unlinked_call` alert, as a second output of that same input (so its offset waits for it);
-/// only a redelivery of that report produces it again.
+/// only a redelivery of that report produces it again. With a `changelog` topic, each change of
+/// the call's state is one more output of the report (to the input's partition number).
 public struct CallStage: RecordStage {
     public let name = "telephony"
     public let parser: CallEventParser
@@ -17,20 +18,25 @@ public struct CallStage: RecordStage {
     public let activities: CanonicalEncoder
     public let alerts: CanonicalEncoder
     public let settings: TelephonySettings
+    /// `hub.state.<connector>.v1`, or nil when state is kept locally only (tests, `syncline map`).
+    public let changelog: String?
     let logger: Logger
     let clock: @Sendable () -> Int64
 
     public init(
         settings: TelephonySettings, store: ActivityStore, linker: CustomerLinker, connector: String = "telephony",
-        mappingVersion: String = "", catalog: TopicCatalog?, logger: Logger = Logger(label: "syncline.telephony"),
-        clock: (@Sendable () -> Int64)? = nil
+        mappingVersion: String = "", catalog: TopicCatalog?, changelog: String? = nil,
+        logger: Logger = Logger(label: "syncline.telephony"), clock: (@Sendable () -> Int64)? = nil
     ) {
         self.settings = settings
+        self.changelog = changelog
         parser = CallEventParser(settings: settings, connector: connector)
         self.store = store
         self.linker = linker
-        activities = CanonicalEncoder(topic: "crm.activities.v1", connector: connector, mappingVersion: mappingVersion, catalog: catalog)
-        alerts = CanonicalEncoder(topic: "hub.alerts.v1", connector: connector, mappingVersion: mappingVersion, catalog: catalog)
+        activities = CanonicalEncoder(
+            topic: TopicNames.activities, connector: connector, mappingVersion: mappingVersion, catalog: catalog,
+            explicitNulls: CanonicalEncoder.activityNulls)
+        alerts = CanonicalEncoder(topic: TopicNames.alerts, connector: connector, mappingVersion: mappingVersion, catalog: catalog)
         self.logger = logger
         self.clock = clock ?? { Int64(Date().timeIntervalSince1970 * 1000) }
     }
@@ -51,6 +57,8 @@ public struct CallStage: RecordStage {
         let nowMs = clock()
         let fallbackMs = context.input.timestampMs ?? nowMs
         var raiseAlert = false
+        var changed = false
+        let partition = context.input.partition
         let saved: CallState?
         do {
             saved = try store.updateCall("\(event.sourceSystem):\(event.callID)") { state in
@@ -69,9 +77,10 @@ public struct CallStage: RecordStage {
                 }
                 let text = String(decoding: JSONWriter.bytes(.object(call)), as: UTF8.self)
                 let list = (try? JSONEncoder().encode(events)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+                changed = true
                 return CallState(
                     callKey: "\(event.sourceSystem):\(event.callID)", activity: text, events: list, alertEventID: alertEventID,
-                    updatedMs: nowMs)
+                    updatedMs: nowMs, statePartition: partition)
             }
         } catch {
             throw Rejection(
@@ -92,7 +101,21 @@ public struct CallStage: RecordStage {
             }
         }
         if raiseAlert { context.outputs.append(try alert(call, event: event, nowMs: nowMs)) }
+        if changed, let changelog {
+            do {
+                context.outputs.append(OutputRecord(
+                    topic: changelog, key: Array(Self.stateKey(saved.callKey).utf8), value: Array(try JSONEncoder().encode(saved)),
+                    partition: partition))
+            } catch {
+                throw Rejection(
+                    stage: .link, code: ErrorCode.stateUnavailable.rawValue, field: nil,
+                    message: "connector \(parser.connector): cannot encode the call state: \(error)")
+            }
+        }
     }
+
+    /// The changelog key of a call.
+    public static func stateKey(_ callKey: String) -> String { "call:\(callKey)" }
 
     /// Connected (answered, in progress, or billed seconds), with an outside party, and no customer.
     func needsAlert(_ call: [String: JSONValue]) -> Bool {
@@ -135,12 +158,12 @@ public struct CallStage: RecordStage {
         if let end = event.endMs { set("ended_at", end) }
         set("updated_at", max(ms("updated_at") ?? at, at))
         if let billable = event.billableSeconds { call["billable_seconds"] = .number(String(billable)) }
-        if let duration = event.durationSeconds, event.sourceSystem == "asterisk" {
+        // The upstream's own duration (CDR `duration`, Twilio `CallDuration`) wins: the callbacks'
+        // timestamps say when they were sent, not how long the call lasted.
+        if let duration = event.durationSeconds {
             call["duration_seconds"] = .number(String(duration))
-        } else if let start = ms("started_at"), let end = ms("ended_at") {
+        } else if call["duration_seconds"] == nil, let start = ms("started_at"), let end = ms("ended_at") {
             call["duration_seconds"] = .number(String(max(0, end - start) / 1000))
-        } else if let duration = event.durationSeconds {
-            call["duration_seconds"] = .number(String(duration))
         }
         if call["disposition"]?.stringValue == "answered", ms("answered_at") == nil, let end = ms("ended_at"),
             let billable = call["billable_seconds"]?.numberText.flatMap({ Int64($0) })

@@ -11,14 +11,18 @@ public struct TelephonySettings: Sendable, Equatable {
     public var phoneRegion: String = "CN"
     /// The zone of CDR times written without an offset (`defaults.timezone`).
     public var timezone: String = "UTC"
+    /// A call's state is forgotten (a changelog tombstone) once no report of it was read for this
+    /// long (`state_retention`, default 24 h, wall clock).
+    public var stateRetentionMs: Int64 = 86_400_000
 
-    public static let optionNames: Set<String> = ["extension_max_digits"]
+    public static let optionNames: Set<String> = ["extension_max_digits", "state_retention"]
 
     public init() {}
 
     public init(spec: ConnectorSpec) throws(ConfigProblems) {
         var options = ProcessorOptions(spec: spec, known: Self.optionNames)
         extensionMaxDigits = options.count("extension_max_digits", default: extensionMaxDigits)
+        stateRetentionMs = max(60_000, options.duration("state_retention", default: stateRetentionMs))
         phoneRegion = spec.defaults.phoneRegion
         timezone = spec.defaults.timezone
         if !options.problems.isEmpty { throw ConfigProblems(options.problems) }

@@ -16,6 +16,8 @@ public enum HeaderNames {
     public static let sourceTopic = "syncline-source-topic"
     public static let sourcePartition = "syncline-source-partition"
     public static let sourceOffset = "syncline-source-offset"
+    /// On a record folded from many inputs (a chat activity): `partition:first-last` per input partition.
+    public static let sourceOffsets = "syncline-source-offsets"
     public static let ingestTs = "syncline-ingest-ts"
     public static let delayMs = "syncline-delay-ms"
     public static let delayed = "syncline-delayed"
@@ -34,6 +36,6 @@ public enum HeaderNames {
 
     /// Headers that the hub owns and rewrites on every produced record.
     public static let lineage: Set<String> = [
-        connector, mappingVersion, sourceTopic, sourcePartition, sourceOffset, ingestTs, delayMs, delayed, route,
+        connector, mappingVersion, sourceTopic, sourcePartition, sourceOffset, sourceOffsets, ingestTs, delayMs, delayed, route,
     ]
 }

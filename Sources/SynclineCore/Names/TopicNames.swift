@@ -19,4 +19,13 @@ public enum TopicNames {
 
     /// The default DLQ topic of a connector: `hub.dlq.<connector>.v1`.
     public static func dlq(connector: String) -> String { "hub.dlq.\(connector).v1" }
+
+    /// A stateful connector's changelog (compacted, keyed by state key): `hub.state.<connector>.v1`.
+    public static func state(connector: String) -> String { "hub.state.\(connector).v1" }
+
+    /// Where a connector re-keys its input by the state's key: `hub.repartition.<connector>.v1`.
+    public static func repartition(connector: String) -> String { "hub.repartition.\(connector).v1" }
+
+    /// True for a hub-internal repartition topic (its records carry the raw record's lineage).
+    public static func isRepartition(_ topic: String) -> Bool { topic.hasPrefix("hub.repartition.") }
 }

@@ -8,7 +8,7 @@ public import SynclineCore
 /// Reads the latest records of `hub.alerts.v1` for `GET /api/v1/alerts`: the tail of every
 /// partition (at most `limit` records each), outside any consumer group, newest first. Kafka is
 /// the record of alerts — no copy is kept — and answers are cached for `cacheMs` so a status page
-/// refreshing every 2 s costs one short read, not one per browser.
+/// refreshing every 2 s costs one short read, not one per browser. One row per alert id.
 public final class AlertTail: Sendable {
     public let config: KafkaConfig
     public let topic: String
@@ -61,6 +61,11 @@ public final class AlertTail: Sendable {
                 if record.offset + 1 >= end { done.insert(record.partition) }
             }
         }
-        return Array(alerts.sorted { ($0.brokerMs ?? 0, $0.raisedAt ?? "") > ($1.brokerMs ?? 0, $1.raisedAt ?? "") }.prefix(limit))
+        // One row per alert id (the topic is compacted by it; a redelivered source or a moved
+        // partition may have raised it again before compaction): the newest record wins.
+        var seen = Set<String>()
+        let newestFirst = alerts.sorted { ($0.brokerMs ?? 0, $0.raisedAt ?? "") > ($1.brokerMs ?? 0, $1.raisedAt ?? "") }
+        let unique = newestFirst.filter { alert in alert.alertID.map { seen.insert($0).inserted } ?? true }
+        return Array(unique.prefix(limit))
     }
 }

@@ -1,0 +1,26 @@
+import SynclineConnectors
+import SynclineCore
+
+/// How a connector becomes runtime loops. A plain connector is one loop. A stateful one (`im`,
+/// `telephony`) is two loops, each its own consumer group: `<name>-rekey` reads the raw topic and
+/// copies every record to `hub.repartition.<name>.v1` keyed by thread / call; `<name>` reads that
+/// topic, keeps the state (restored from `hub.state.<name>.v1` on assignment) and produces the
+/// canonical records, alerts and state changes. Both report under their own connector name.
+enum StatefulWiring {
+    static func loops(_ spec: ConnectorSpec, _ parts: ProcessorParts) -> [(ConnectorSpec, ProcessorParts)] {
+        guard let rekey = parts.rekey, let input = parts.statefulInput else { return [(spec, parts)] }
+        var front = spec
+        front.name = rekeyName(spec.name)
+        front.routes = []
+        var stateful = spec
+        stateful.inputTopics = [input]
+        stateful.ingress = nil
+        var statefulParts = parts
+        statefulParts.rekey = nil
+        statefulParts.statefulInput = nil
+        return [(front, ProcessorParts(pipeline: rekey)), (stateful, statefulParts)]
+    }
+
+    /// The front loop's connector name: `<connector>-rekey`.
+    static func rekeyName(_ connector: String) -> String { "\(connector)-rekey" }
+}
