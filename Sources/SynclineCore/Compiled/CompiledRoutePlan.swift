@@ -18,8 +18,11 @@ struct CompiledRoutePlan: Sendable {
     let checks: [CompiledCondition]
     /// The member keying the output, or -1 to keep the input's key.
     let keyMember: Int
-    /// Completeness: each schema field's member (-1: none) and its label.
-    let completeness: [(member: Int, label: String)]
+    /// Completeness: each schema field's member (-1: none), in label order from `completenessBase`
+    /// in `labels` (the connector's completeness labels).
+    let completeness: [Int]
+    let completenessBase: Int
+    let labels: FieldLabels?
     /// Bytes of the pre-encoded names, to size the output buffer.
     let literalBytes: Int
 
@@ -82,10 +85,10 @@ struct CompiledRoutePlan: Sendable {
             }
             context.outputs.append(OutputRecord(topic: route.topic, key: outputKey, value: out, headers: headers))
             context.routes.append(route.name)
-            context.filledFields.reserveCapacity(context.filledFields.count &+ completeness.count)
-            context.emptyFields.reserveCapacity(context.emptyFields.count &+ completeness.count)
-            for (member, label) in completeness {
-                if member >= 0, filled[member] { context.filledFields.append(label) } else { context.emptyFields.append(label) }
+            if let labels {
+                for (offset, member) in completeness.enumerated() {
+                    context.fieldMarks.mark(completenessBase &+ offset, filled: member >= 0 && filled[member], labels: labels)
+                }
             }
             return true
         }
