@@ -3,12 +3,38 @@ public struct OutputRecord: Sendable, Equatable {
     public var topic: String
     public var key: [UInt8]?
     public var value: [UInt8]?
-    public var headers: [RecordHeader]
+    private var headerList: [RecordHeader]
+    /// The headers pre-encoded in one buffer (the lineage stamper's hot path); when set, `headers`
+    /// is decoded from it and the producer reads it directly.
+    public private(set) var headerBlock: HeaderBlock?
 
     public init(topic: String, key: [UInt8]?, value: [UInt8]?, headers: [RecordHeader] = []) {
         self.topic = topic
         self.key = key
         self.value = value
-        self.headers = headers
+        self.headerList = headers
+        self.headerBlock = nil
+    }
+
+    public init(topic: String, key: [UInt8]?, value: [UInt8]?, headerBlock: HeaderBlock) {
+        self.topic = topic
+        self.key = key
+        self.value = value
+        self.headerList = []
+        self.headerBlock = headerBlock
+    }
+
+    /// The headers in order. Setting them replaces a pre-encoded block.
+    public var headers: [RecordHeader] {
+        get { headerBlock?.headers ?? headerList }
+        set {
+            headerList = newValue
+            headerBlock = nil
+        }
+    }
+
+    /// Same topic, key, value and headers (however they are stored).
+    public static func == (lhs: OutputRecord, rhs: OutputRecord) -> Bool {
+        lhs.topic == rhs.topic && lhs.key == rhs.key && lhs.value == rhs.value && lhs.headers == rhs.headers
     }
 }
