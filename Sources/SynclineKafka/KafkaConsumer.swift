@@ -35,8 +35,12 @@ public final class KafkaConsumer: @unchecked Sendable {
             .with(config.properties).with(["group.id": groupID])
         let callbacks = RDKafkaCallbacks(logger: logger, onRebalance: onRebalance)
         let handle = try RDKafkaHandle(kind: .consumer, config: merged, callbacks: callbacks)
+        // The fetch waker needs the queue's limits as librdkafka applies them (its defaults otherwise).
+        let prefetch = (
+            records: merged["queued.min.messages"].flatMap { Int($0) } ?? 100_000,
+            kilobytes: merged["queued.max.messages.kbytes"].flatMap { Int($0) } ?? 65_536)
         do {
-            core = try RDKafkaConsumerCore(handle: handle)
+            core = try RDKafkaConsumerCore(handle: handle, prefetch: prefetch)
         } catch {
             handle.destroy()
             throw error
@@ -62,6 +66,10 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Outcomes of earlier `commitAsync` calls, waiting up to `timeoutMs` for the first (0: no wait).
     public func commitResults(timeoutMs: Int32 = 0) -> [CommitOutcome] { core.commitResults(timeoutMs: timeoutMs) }
+
+    /// ListOffsets requests sent to wake the broker threads after the prefetch queue was full
+    /// (librdkafka 2.0.2 would otherwise pause fetching for up to a second).
+    public var fetchWakeups: Int { core.fetchWakeups }
 
     /// Wakes `wakeup` when records, rebalance events or commit results arrive.
     public func enableWakeup(_ wakeup: KafkaWakeup) { core.enableWakeup(wakeup) }
