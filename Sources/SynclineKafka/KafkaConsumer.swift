@@ -15,8 +15,14 @@ public final class KafkaConsumer: @unchecked Sendable {
         "enable.auto.commit": "false",
         "enable.auto.offset.store": "false",
         "auto.offset.reset": "earliest",
-        // librdkafka 2.0.2 stops fetching for ~1 s whenever this fills: big enough to ride over it.
-        "queued.max.messages.kbytes": "32768",
+        // A small prefetch (memory): librdkafka 2.0.2 stops fetching for ~1 s whenever the queue
+        // reaches either limit, so RDKafkaFetchWaker wakes the broker threads once it drains.
+        "queued.max.messages.kbytes": "4096",
+        "queued.min.messages": "10000",
+        // librdkafka checks the queue only before each fetch: each partition may overshoot it by
+        // one fetch, and each broker's answer by fetch.max.bytes.
+        "max.partition.fetch.bytes": "262144",
+        "fetch.max.bytes": "1048576",
         "fetch.wait.max.ms": "50",
         "session.timeout.ms": "10000",
         "heartbeat.interval.ms": "1000",
