@@ -15,8 +15,14 @@ public final class KafkaConsumer: @unchecked Sendable {
         "enable.auto.commit": "false",
         "enable.auto.offset.store": "false",
         "auto.offset.reset": "earliest",
-        // librdkafka 2.0.2 stops fetching for ~1 s whenever this fills: big enough to ride over it.
-        "queued.max.messages.kbytes": "32768",
+        // A small prefetch (memory): librdkafka 2.0.2 stops fetching for ~1 s whenever the queue
+        // reaches either limit, so RDKafkaFetchWaker wakes the broker threads once it drains.
+        "queued.max.messages.kbytes": "4096",
+        "queued.min.messages": "10000",
+        // librdkafka checks the queue only before each fetch: each partition may overshoot it by
+        // one fetch, and each broker's answer by fetch.max.bytes.
+        "max.partition.fetch.bytes": "262144",
+        "fetch.max.bytes": "1048576",
         "fetch.wait.max.ms": "50",
         "session.timeout.ms": "10000",
         "heartbeat.interval.ms": "1000",
@@ -35,8 +41,12 @@ public final class KafkaConsumer: @unchecked Sendable {
             .with(config.properties).with(["group.id": groupID])
         let callbacks = RDKafkaCallbacks(logger: logger, onRebalance: onRebalance)
         let handle = try RDKafkaHandle(kind: .consumer, config: merged, callbacks: callbacks)
+        // The fetch waker needs the queue's limits as librdkafka applies them (its defaults otherwise).
+        let prefetch = (
+            records: merged["queued.min.messages"].flatMap { Int($0) } ?? 100_000,
+            kilobytes: merged["queued.max.messages.kbytes"].flatMap { Int($0) } ?? 65_536)
         do {
-            core = try RDKafkaConsumerCore(handle: handle)
+            core = try RDKafkaConsumerCore(handle: handle, prefetch: prefetch)
         } catch {
             handle.destroy()
             throw error
@@ -62,6 +72,10 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Outcomes of earlier `commitAsync` calls, waiting up to `timeoutMs` for the first (0: no wait).
     public func commitResults(timeoutMs: Int32 = 0) -> [CommitOutcome] { core.commitResults(timeoutMs: timeoutMs) }
+
+    /// ListOffsets requests sent to wake the broker threads after the prefetch queue was full
+    /// (librdkafka 2.0.2 would otherwise pause fetching for up to a second).
+    public var fetchWakeups: Int { core.fetchWakeups }
 
     /// Wakes `wakeup` when records, rebalance events or commit results arrive.
     public func enableWakeup(_ wakeup: KafkaWakeup) { core.enableWakeup(wakeup) }

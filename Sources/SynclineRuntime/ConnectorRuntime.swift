@@ -92,6 +92,8 @@ public final class ConnectorRuntime: @unchecked Sendable {
     /// First record → last acknowledgement and confirmed commit (wall and CPU seconds), for `--exit-after`.
     private var window: (seconds: Double, cpu: Double)?
     private var activity: ConnectorActivity
+    /// Field completeness counted by label index per record, folded into `activity` once per turn.
+    private var fieldCounter = FieldCompletenessCounter()
     private var lastLagSample = ContinuousClock.now
     private let tracker: LatencyTracker
     /// Marks each record in the pipeline so a crash on it is noticed; opened on the runtime thread.
@@ -442,11 +444,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
         }
         switch result {
         case .success(let context):
-            for field in context.filledFields { activity.fieldSeen[field, default: 0] += 1 }
-            for field in context.emptyFields {
-                activity.fieldSeen[field, default: 0] += 1
-                activity.fieldEmpty[field, default: 0] += 1
-            }
+            fieldCounter.count(context.fieldMarks, into: &activity)
             let route = context.routes.count == 1 ? context.routes.first : context.routes.joined(separator: ",")
             let timing = RecordTiming(
                 sourceMs: context.sourceTimeMs, sourceProblem: context.sourceTimeProblem, consumeMs: consumeMs,
@@ -792,6 +790,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
 
     /// Hands the turn's activity to the observer (metrics, ledger) and starts a new one.
     private func publishActivity() {
+        fieldCounter.fold(into: &activity)
         guard !activity.isEmpty else { return }
         if !activity.fieldSeen.isEmpty {
             stats.fields.withLock { table in

@@ -1,5 +1,5 @@
+@testable import SynclineConnectors
 @testable import SynclineRuntime
-import SynclineConnectors
 import Testing
 
 @Suite("Runtime bookkeeping: partition progress, confirmed commits, revoked partitions, gaps")
@@ -70,5 +70,20 @@ struct FollowUpHandOverTests {
         #expect(!FollowUpRecorder.namesCustomer(Array(#"{"lead_id":"x","phone":"+8613800138000"}"#.utf8)))
         #expect(!FollowUpRecorder.namesCustomer(Array(#"{"customer_id":null}"#.utf8)))
         #expect(!FollowUpRecorder.namesCustomer([]))
+    }
+
+    @Test("the memmem search finds exactly what the byte-by-byte search found")
+    func namesCustomerMatchesTheReference() {
+        let pieces = [#""customer_id":""#, #""customer_id""#, #"customer_id":""#, #""customer_"#, "\"", ":", "c", "x", "客"].map { Array($0.utf8) }
+        var state: UInt64 = 99
+        for _ in 0..<5_000 {
+            var value: [UInt8] = []
+            for _ in 0..<Int(state % 12) {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                value += pieces[Int((state >> 33) % UInt64(pieces.count))]
+            }
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            #expect(FollowUpRecorder.namesCustomer(value) == FollowUpRecorder.namesCustomerReference(value), "\(value)")
+        }
     }
 }

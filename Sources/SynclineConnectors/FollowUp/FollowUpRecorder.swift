@@ -64,8 +64,28 @@ public final class FollowUpRecorder: @unchecked Sendable {
 
     static let customerField = Array(#""customer_id":""#.utf8)
 
-    /// Whether the output carries a `customer_id` string (a byte search, no parse).
+    /// Whether the output carries a `customer_id` string (a byte search, no parse): libc's `memchr`
+    /// finds each quote, `memcmp` compares the rest.
     public static func namesCustomer(_ value: [UInt8]) -> Bool {
+        guard value.count >= customerField.count else { return false }
+        return value.withUnsafeBytes { haystack in
+            customerField.withUnsafeBytes { needle in
+                guard let base = haystack.baseAddress, let pattern = needle.baseAddress else { return false }
+                var at = 0
+                let last = haystack.count - needle.count
+                while at <= last {
+                    guard let found = memchr(base + at, Int32(pattern.load(as: UInt8.self)), last - at + 1) else { return false }
+                    at = base.distance(to: UnsafeRawPointer(found))
+                    if memcmp(base + at, pattern, needle.count) == 0 { return true }
+                    at += 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// The byte-by-byte search `namesCustomer` replaced: the test oracle.
+    static func namesCustomerReference(_ value: [UInt8]) -> Bool {
         let needle = customerField
         guard value.count >= needle.count else { return false }
         var index = 0

@@ -62,6 +62,9 @@ final class CompiledFieldPlan: Sendable {
     let writer: Writer
     /// The route keys its output by this field.
     let isKey: Bool
+    /// `prefix` in memory the plan owns (freed with it), appended for every record without
+    /// reference counting; never written after `init`.
+    nonisolated(unsafe) let prefixBytes: UnsafeMutableBufferPointer<UInt8>
 
     var failed: Outcome { omitOnError && !required ? .skipped : .bail }
 
@@ -80,6 +83,18 @@ final class CompiledFieldPlan: Sendable {
         self.conversion = conversion
         self.writer = writer
         self.isKey = isKey
+        prefixBytes = .allocate(capacity: max(1, prefix.count))
+        _ = prefixBytes.initialize(from: prefix)
+    }
+
+    deinit {
+        prefixBytes.deallocate()
+    }
+
+    /// Appends `"target":`.
+    @inline(__always)
+    func appendPrefix(to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: prefixBytes[0..<prefix.count]))
     }
 
     func run(

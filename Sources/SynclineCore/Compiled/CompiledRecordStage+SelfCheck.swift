@@ -47,7 +47,7 @@ extension CompiledRecordStage {
         if compiled.sourceTimeMs != interpreted.sourceTimeMs || compiled.sourceTimeProblem != interpreted.sourceTimeProblem {
             return "source time \(compiled.sourceTimeMs.map(String.init) ?? compiled.sourceTimeProblem ?? "nil") vs \(interpreted.sourceTimeMs.map(String.init) ?? interpreted.sourceTimeProblem ?? "nil")"
         }
-        if compiled.filledFields != interpreted.filledFields || compiled.emptyFields != interpreted.emptyFields {
+        if compiled.fieldMarks != interpreted.fieldMarks {
             return "field completeness \(compiled.filledFields) vs \(interpreted.filledFields)"
         }
         return nil

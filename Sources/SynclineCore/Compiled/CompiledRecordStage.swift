@@ -54,7 +54,7 @@ public struct CompiledRecordStage: RecordStage {
         var routes: [CompilationReport.Route] = []
         for (index, interpreted) in map.routes.enumerated() {
             do {
-                entries.append(.compiled(try RouteCompiler.compile(interpreted, catalog: catalog, trie: &trie, scratch: &scratch)))
+                entries.append(.compiled(try RouteCompiler.compile(interpreted, labels: map.fieldLabels, catalog: catalog, trie: &trie, scratch: &scratch)))
                 routes.append(.init(name: interpreted.route.name, fallbackReason: nil))
             } catch {
                 entries.append(.interpreted(index))

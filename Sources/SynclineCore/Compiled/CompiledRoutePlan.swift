@@ -2,7 +2,9 @@
 /// (fields and `extra`) with pre-encoded names, its checks, key and completeness labels. Running it
 /// appends the route's output to the context, or answers false (bail) when only the interpreter
 /// can decide the record (a rejection, an escape, an unusual value), leaving the context as it was.
-struct CompiledRoutePlan: Sendable {
+/// A class, as `CompiledFieldPlan`: taking a struct of arrays (and its `RouteSpec`) out of the
+/// stage's entries for every record cost a retain and release per reference.
+final class CompiledRoutePlan: Sendable {
     /// A member of the canonical output, in output order.
     enum Member: Sendable {
         case field(CompiledFieldPlan)
@@ -18,10 +20,34 @@ struct CompiledRoutePlan: Sendable {
     let checks: [CompiledCondition]
     /// The member keying the output, or -1 to keep the input's key.
     let keyMember: Int
-    /// Completeness: each schema field's member (-1: none) and its label.
-    let completeness: [(member: Int, label: String)]
+    /// Completeness: each schema field's member (-1: none), in label order from `completenessBase`
+    /// in `labels` (the connector's completeness labels).
+    let completeness: [Int]
+    let completenessBase: Int
+    let labels: FieldLabels?
     /// Bytes of the pre-encoded names, to size the output buffer.
     let literalBytes: Int
+    /// The route's topic and name, read for every output.
+    let topic: String
+    let name: String
+
+    init(
+        route: RouteSpec, when: CompiledCondition?, passthrough: Bool, members: [Member], checks: [CompiledCondition],
+        keyMember: Int, completeness: [Int], completenessBase: Int, labels: FieldLabels?, literalBytes: Int
+    ) {
+        self.route = route
+        self.when = when
+        self.passthrough = passthrough
+        self.members = members
+        self.checks = checks
+        self.keyMember = keyMember
+        self.completeness = completeness
+        self.completenessBase = completenessBase
+        self.labels = labels
+        self.literalBytes = literalBytes
+        self.topic = route.topic
+        self.name = route.name
+    }
 
     /// Whether the route takes the record (nil: undecided).
     func matches(_ input: UnsafeBufferPointer<UInt8>, _ slots: UnsafeMutableBufferPointer<ByteSlot>) -> Bool? {
@@ -32,8 +58,8 @@ struct CompiledRoutePlan: Sendable {
     func run(_ input: UnsafeBufferPointer<UInt8>, _ scan: ScanResult, _ scratch: UnsafeMutableBufferPointer<UInt8>, _ context: inout RecordContext) -> Bool {
         let record = context.input
         if passthrough {
-            context.outputs.append(OutputRecord(topic: route.topic, key: record.key, value: record.value, headers: record.headers))
-            context.routes.append(route.name)
+            context.outputs.append(OutputRecord(topic: topic, key: record.key, value: record.value, headers: record.headers))
+            context.routes.append(name)
             return true
         }
         return withUnsafeTemporaryAllocation(of: Bool.self, capacity: members.count &* 2) { flags in
@@ -49,7 +75,7 @@ struct CompiledRoutePlan: Sendable {
                 if !first { out.append(UInt8(ascii: ",")) }
                 switch member {
                 case .field(let field):
-                    out.append(contentsOf: field.prefix)
+                    field.appendPrefix(to: &out)
                     switch field.run(input, scan.slots, scratch, into: &out, key: &key) {
                     case .bail: return false
                     case .skipped:
@@ -80,12 +106,12 @@ struct CompiledRoutePlan: Sendable {
             for header in record.headers where header.name == HeaderNames.traceparent || header.name == HeaderNames.tracestate {
                 headers.append(header)
             }
-            context.outputs.append(OutputRecord(topic: route.topic, key: outputKey, value: out, headers: headers))
-            context.routes.append(route.name)
-            context.filledFields.reserveCapacity(context.filledFields.count &+ completeness.count)
-            context.emptyFields.reserveCapacity(context.emptyFields.count &+ completeness.count)
-            for (member, label) in completeness {
-                if member >= 0, filled[member] { context.filledFields.append(label) } else { context.emptyFields.append(label) }
+            context.outputs.append(OutputRecord(topic: topic, key: outputKey, value: out, headers: headers))
+            context.routes.append(name)
+            if let labels {
+                for (offset, member) in completeness.enumerated() {
+                    context.fieldMarks.mark(completenessBase &+ offset, filled: member >= 0 && filled[member], labels: labels)
+                }
             }
             return true
         }

@@ -9,7 +9,7 @@ enum RouteCompiler {
     }
 
     static func compile(
-        _ interpreted: MapStage.CompiledRoute, catalog: TopicCatalog?, trie: inout PathTrie, scratch: inout Int
+        _ interpreted: MapStage.CompiledRoute, labels: FieldLabels, catalog: TopicCatalog?, trie: inout PathTrie, scratch: inout Int
     ) throws(Refusal) -> CompiledRoutePlan {
         let route = interpreted.route
         var when: CompiledCondition?
@@ -21,7 +21,8 @@ enum RouteCompiler {
             }
         }
         if route.isPassthrough {
-            return CompiledRoutePlan(route: route, when: when, passthrough: true, members: [], checks: [], keyMember: -1, completeness: [], literalBytes: 0)
+            return CompiledRoutePlan(route: route, when: when, passthrough: true, members: [], checks: [], keyMember: -1, completeness: [],
+                completenessBase: 0, labels: nil, literalBytes: 0)
         }
         guard let catalog else { throw Refusal(reason: "no topic catalog to compile against") }
         guard let schema = catalog[route.topic]?.schema else { throw Refusal(reason: "topic \(route.topic) has no schema in the catalog") }
@@ -73,9 +74,10 @@ enum RouteCompiler {
                 throw Refusal(reason: "check '\(check.expression.text)': \(error.reason)")
             }
         }
-        let completeness = interpreted.completeness.map { entry in (member: names.firstIndex(of: entry.field) ?? -1, label: entry.label) }
+        let completeness = interpreted.completeness.map { entry in names.firstIndex(of: entry.field) ?? -1 }
         return CompiledRoutePlan(
             route: route, when: when, passthrough: false, members: members, checks: checks, keyMember: keyMember,
-            completeness: completeness, literalBytes: literalBytes)
+            completeness: completeness, completenessBase: interpreted.completenessBase,
+            labels: completeness.isEmpty ? nil : labels, literalBytes: literalBytes)
     }
 }

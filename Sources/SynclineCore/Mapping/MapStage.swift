@@ -11,6 +11,8 @@ public struct MapStage: RecordStage {
     let eventIDPaths: [SourcePath]
     let sourceTimePaths: [SourcePath]
     let timestamps: TimestampParser
+    /// Every route's completeness labels, indexed (records mark them by index).
+    let fieldLabels: FieldLabels
 
     /// One rule, resolved against the schema once.
     struct CompiledRule: Sendable {
@@ -44,14 +46,23 @@ public struct MapStage: RecordStage {
         let readsOutput: Bool
         /// The output schema's fields and the label they are counted under for completeness.
         let completeness: [(field: String, label: String)]
+        /// Index of the route's first label in the connector's `FieldLabels` (its labels follow in order).
+        var completenessBase = 0
     }
 
     public init(spec: ConnectorSpec, catalog: TopicCatalog?) {
         connector = spec.name
         let mapped = Set(spec.routes.filter { !$0.isPassthrough }.map(\.topic))
-        routes = spec.routes.map {
+        var routes = spec.routes.map {
             Self.compile($0, spec: spec, schema: catalog?[$0.topic]?.schema, qualifyFields: mapped.count > 1)
         }
+        var names: [String] = []
+        for index in routes.indices {
+            routes[index].completenessBase = names.count
+            names.append(contentsOf: routes[index].completeness.map(\.label))
+        }
+        self.routes = routes
+        fieldLabels = FieldLabels(names: names)
         eventIDPaths = spec.eventIDPaths.compactMap { try? SourcePath.parse($0) }
         sourceTimePaths = spec.sourceTimestampPaths.compactMap { try? SourcePath.parse($0) }
         timestamps = TimestampParser(defaultZone: TimestampParser.Zone(spec.defaults.timezone) ?? .fixed(seconds: 0))
@@ -352,8 +363,8 @@ public struct MapStage: RecordStage {
         var filled = Set<String>()
         filled.reserveCapacity(members.count)
         for (name, value) in members where !Self.isEmpty(value) { filled.insert(name) }
-        for (field, label) in compiled.completeness {
-            if filled.contains(field) { context.filledFields.append(label) } else { context.emptyFields.append(label) }
+        for (offset, entry) in compiled.completeness.enumerated() {
+            context.fieldMarks.mark(compiled.completenessBase + offset, filled: filled.contains(entry.field), labels: fieldLabels)
         }
     }
 

@@ -14,9 +14,11 @@ public struct RecordContext: Sendable {
     public var outputs: [OutputRecord]
     /// Names of the routes that matched, in order.
     public var routes: [String]
-    /// Canonical fields the mapping filled, and those it left empty (for field-completeness counts).
-    public var filledFields: [String] = []
-    public var emptyFields: [String] = []
+    /// Canonical fields the mapping checked and filled, by label index (for field-completeness counts).
+    public var fieldMarks = FieldMarks()
+    /// Canonical fields the mapping filled, and those it left empty, by label, in order.
+    public var filledFields: [String] { fieldMarks.filledFields }
+    public var emptyFields: [String] { fieldMarks.emptyFields }
     /// Set when the sampled self-check found the compiled path and the interpreter disagreeing on
     /// this record (what differed); the context then holds the interpreter's result. The runtime
     /// counts it (`syncline_compiled_mismatch_total`) and logs it loudly.

@@ -1,4 +1,5 @@
 import CRdKafka
+import Foundation
 import SynclineRecords
 
 /// The librdkafka side of the consumer: subscription, batch polls, commits, pause/resume.
@@ -8,8 +9,14 @@ final class RDKafkaConsumerCore: @unchecked Sendable {
     /// Where the results of `commitAsync` arrive, as offset-commit events.
     private let commitQueue: OpaquePointer
     private var batch: [UnsafeMutablePointer<rd_kafka_message_t>?]
+    /// Wakes the broker threads after the consumer queue was full (nil: off).
+    private let waker: RDKafkaFetchWaker?
+    /// The topic handle and name of the last record read (names are made once per run of a topic).
+    private var lastTopic: (handle: OpaquePointer?, name: String) = (nil, "")
 
-    init(handle: RDKafkaHandle) throws(KafkaError) {
+    /// - Parameter prefetch: the consumer queue's limits (`queued.min.messages`,
+    ///   `queued.max.messages.kbytes`) for the fetch waker; nil leaves it off.
+    init(handle: RDKafkaHandle, prefetch: (records: Int, kilobytes: Int)? = nil) throws(KafkaError) {
         self.handle = handle
         let err = rd_kafka_poll_set_consumer(handle.pointer)
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw RDKafkaError.from(err) }
@@ -23,7 +30,11 @@ final class RDKafkaConsumerCore: @unchecked Sendable {
         self.queue = queue
         self.commitQueue = commitQueue
         self.batch = []
+        self.waker = prefetch.map { RDKafkaFetchWaker(handle: handle, limitRecords: $0.records, limitKilobytes: $0.kilobytes) }
     }
+
+    /// ListOffsets wake-ups sent to keep fetching going (see `RDKafkaFetchWaker`).
+    var fetchWakeups: Int { waker?.sent.load(ordering: .relaxed) ?? 0 }
 
     /// Wakes `wakeup` when records, rebalances or commit results arrive.
     func enableWakeup(_ wakeup: KafkaWakeup) {
@@ -88,6 +99,7 @@ final class RDKafkaConsumerCore: @unchecked Sendable {
         guard count > 0 else { return [] }
         var records: [InputRecord] = []
         records.reserveCapacity(count)
+        var bytes = 0
         for index in 0..<count {
             guard let message = batch[index] else { continue }
             defer { rd_kafka_message_destroy(message) }
@@ -98,14 +110,16 @@ final class RDKafkaConsumerCore: @unchecked Sendable {
                 }
                 continue
             }
-            records.append(Self.record(message))
+            bytes &+= message.pointee.len
+            records.append(record(message))
         }
+        waker?.observe(records: records.count, bytes: bytes, queued: Int(rd_kafka_queue_length(queue)))
         return records
     }
 
-    static func record(_ message: UnsafeMutablePointer<rd_kafka_message_t>) -> InputRecord {
+    func record(_ message: UnsafeMutablePointer<rd_kafka_message_t>) -> InputRecord {
         let m = message.pointee
-        let topic = m.rkt.flatMap { rd_kafka_topic_name($0) }.map { String(cString: $0) } ?? ""
+        let topic = topicName(m.rkt)
         let key = m.key.map { Array(UnsafeRawBufferPointer(start: $0, count: m.key_len)) }
         let value = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) }
         var headers: [RecordHeader] = []
@@ -127,6 +141,23 @@ final class RDKafkaConsumerCore: @unchecked Sendable {
         return InputRecord(
             topic: topic, partition: m.partition, offset: m.offset, key: key, value: value, headers: headers,
             timestampMs: timestamp >= 0 ? timestamp : nil)
+    }
+
+    /// The record's topic name: the last one made, when the handle and its bytes are the same.
+    @inline(__always)
+    private func topicName(_ rkt: OpaquePointer?) -> String {
+        guard let rkt, let cName = rd_kafka_topic_name(rkt) else { return "" }
+        if rkt == lastTopic.handle {
+            let length = strlen(cName)
+            let same = lastTopic.name.utf8.withContiguousStorageIfAvailable { utf8 in
+                guard utf8.count == length else { return false }
+                guard let base = utf8.baseAddress else { return length == 0 }
+                return memcmp(base, cName, length) == 0
+            }
+            if same == true { return lastTopic.name }
+        }
+        lastTopic = (rkt, String(cString: cName))
+        return lastTopic.name
     }
 
     func commit(_ offsets: [TopicPartition], asynchronous: Bool) throws(KafkaError) {
@@ -190,6 +221,7 @@ final class RDKafkaConsumerCore: @unchecked Sendable {
 
     /// Leaves the group (revoking partitions through the rebalance callback) and destroys the handle.
     func close() {
+        waker?.stop()
         rd_kafka_queue_destroy(commitQueue)
         rd_kafka_queue_destroy(queue)
         _ = rd_kafka_consumer_close(handle.pointer)
@@ -198,6 +230,7 @@ final class RDKafkaConsumerCore: @unchecked Sendable {
 
     /// Destroys the handle without leaving the group or committing: what a crash looks like to the brokers.
     func abandon() {
+        waker?.stop()
         rd_kafka_queue_destroy(commitQueue)
         rd_kafka_queue_destroy(queue)
         handle.destroy(noConsumerClose: true)

@@ -79,9 +79,16 @@ final class RDKafkaProducerCore: @unchecked Sendable {
     /// buffers, no nested scopes), and the argument list lives in a temporary (stack) buffer.
     func produce(_ record: OutputRecord, partition: Int32?, token: UInt64) throws(KafkaError) {
         let rkt = try topicHandle(record.topic)
-        let headers: OpaquePointer? = record.headers.isEmpty ? nil : rd_kafka_headers_new(record.headers.count)
-        if let headers {
-            for header in record.headers { Self.add(header, to: headers) }
+        let headers: OpaquePointer?
+        if let block = record.headerBlock {
+            headers = block.count == 0 ? nil : rd_kafka_headers_new(block.count)
+            if let headers { Self.add(block, to: headers) }
+        } else {
+            let list = record.headers
+            headers = list.isEmpty ? nil : rd_kafka_headers_new(list.count)
+            if let headers {
+                for header in list { Self.add(header, to: headers) }
+            }
         }
         let error: OpaquePointer? = withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 7) { vus in
             vus.initialize(repeating: rd_kafka_vu_t())
@@ -131,6 +138,18 @@ final class RDKafkaProducerCore: @unchecked Sendable {
             }
             value.withUnsafeBytes { raw in
                 _ = rd_kafka_header_add(headers, namePointer, nameBytes.count, raw.baseAddress ?? UnsafeRawPointer(emptyValue), raw.count)
+            }
+        }
+    }
+
+    /// Adds every header of a pre-encoded block, straight from the block's bytes (copied by librdkafka).
+    private static func add(_ block: HeaderBlock, to headers: OpaquePointer) {
+        block.forEach { name, value in
+            let namePointer = (name.baseAddress ?? UnsafeRawPointer(emptyValue)).assumingMemoryBound(to: CChar.self)
+            if let value {
+                _ = rd_kafka_header_add(headers, namePointer, name.count, value.baseAddress ?? UnsafeRawPointer(emptyValue), value.count)
+            } else {
+                _ = rd_kafka_header_add(headers, namePointer, name.count, nil, 0)
             }
         }
     }
