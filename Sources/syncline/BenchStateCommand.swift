@@ -40,9 +40,8 @@ struct BenchStateCommand: AsyncParsableCommand {
         let catalog = try TopicCatalog.load(directory: root.appendingPathComponent("topics"))
         let spec = try ConnectorSpecParser.load(file: root.appendingPathComponent("connectors/telephony.yaml"))
         let input = TopicNames.repartition(connector: spec.name)
-        let changelog = TopicNames.state(connector: spec.name)
         let cluster = try await EmbeddedKafkaCluster.start(brokers: 1)
-        for topic in [input, changelog] { try await cluster.createTopic(topic, partitions: partitions) }
+        try await cluster.createTopic(input, partitions: partitions)
         for topic in [TopicNames.activities, TopicNames.alerts, spec.dlqTopic, TopicNames.latency] {
             try await cluster.createTopic(topic, partitions: catalog[topic]?.partitions ?? 6)
         }
@@ -53,9 +52,13 @@ struct BenchStateCommand: AsyncParsableCommand {
 
         var without: [RunSummary] = []
         var with: [RunSummary] = []
+        var changelog = TopicNames.state(connector: spec.name)
         for repetition in 0..<repetitions {
             for kept in [false, true] {
-                let summary = try await drain(spec: spec, catalog: catalog, kafka: kafka, changelog: kept, group: "bench-state-\(repetition)-\(kept)", logger: logger)
+                let (summary, written) = try await drain(
+                    spec: spec, catalog: catalog, cluster: cluster, kafka: kafka, changelog: kept, group: "r\(repetition)\(kept ? "c" : "l")",
+                    logger: logger)
+                if kept { changelog = written }
                 if kept { with.append(summary) } else { without.append(summary) }
                 Terminal.say(String(
                     format: "run %d %@: %.2f s window, %.1f µs wall and %.1f µs CPU per record, %d outputs",
@@ -65,8 +68,9 @@ struct BenchStateCommand: AsyncParsableCommand {
         }
         let wall = Self.median(with.map { perRecord($0.windowSeconds) }) - Self.median(without.map { perRecord($0.windowSeconds) })
         let cpu = Self.median(with.map { perRecord($0.windowCPUSeconds) }) - Self.median(without.map { perRecord($0.windowCPUSeconds) })
+        let written = changelog
         let changes = try await BlockingThread.run { [self] in
-            try KafkaTopicReader(config: kafka, logger: logger).readPartitions(topic: changelog, partitions: (0..<Int32(partitions)).map { $0 })
+            try KafkaTopicReader(config: kafka, logger: logger).readPartitions(topic: written, partitions: (0..<Int32(partitions)).map { $0 })
         }
         let stateRecords = changes.values.map(\.count).reduce(0, +)
         let stateBytes = changes.values.flatMap { $0 }.map { ($0.value?.count ?? 0) + ($0.key?.count ?? 0) }.reduce(0, +)
@@ -75,7 +79,9 @@ struct BenchStateCommand: AsyncParsableCommand {
             wall, cpu, stateRecords, Double(stateBytes) / Double(max(1, stateRecords))))
 
         // Restore into a fresh cache: each partition alone, then all at once (what an assignment does).
-        let restorer = try restorerOnFreshStore(spec: spec, catalog: catalog, kafka: kafka, logger: logger)
+        var restoring = spec
+        restoring.name = String(changelog.dropFirst("hub.state.".count).dropLast(".v1".count))
+        let restorer = try restorerOnFreshStore(spec: restoring, catalog: catalog, kafka: kafka, logger: logger)
         var single: [PartitionRestore] = []
         for partition in 0..<Int32(partitions) {
             let started = ContinuousClock.now
@@ -101,19 +107,26 @@ struct BenchStateCommand: AsyncParsableCommand {
     func perRecord(_ seconds: Double?) -> Double { (seconds ?? 0) * 1_000_000 / Double(max(1, records)) }
 
     /// Drains the input once with a fresh store, with or without the changelog.
-    func drain(spec: ConnectorSpec, catalog: TopicCatalog, kafka: KafkaConfig, changelog: Bool, group: String, logger: Logger) async throws -> RunSummary {
+    func drain(
+        spec: ConnectorSpec, catalog: TopicCatalog, cluster: EmbeddedKafkaCluster, kafka: KafkaConfig, changelog: Bool, group: String,
+        logger: Logger
+    ) async throws -> (summary: RunSummary, changelog: String) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-state-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let processors = ConnectorProcessors(
             identity: try IdentityIndex(path: IdentityIndex.path(inStateDirectory: directory)),
             activities: try ActivityStore(path: ActivityStore.path(inStateDirectory: directory)), catalog: catalog, logger: logger)
-        let parts = try processors.parts(for: spec, pipeline: try PipelineBuilder.build(spec, catalog: catalog), kafka: changelog ? kafka : nil)
+        // Each run its own changelog (a connector name of its own), so no run restores another's state.
         var stateful = spec
+        stateful.name = "\(spec.name)-\(group)"
         stateful.inputTopics = [TopicNames.repartition(connector: spec.name)]
+        if changelog { try await cluster.createTopic(TopicNames.state(connector: stateful.name), partitions: partitions) }
+        let parts = try processors.parts(for: stateful, pipeline: try PipelineBuilder.build(spec, catalog: catalog), kafka: changelog ? kafka : nil)
         var options = ConnectorRuntime.Options(kafka: kafka, groupID: group, exitAfter: records)
         options.restorer = parts.restorer
-        return try await ConnectorRuntime(spec: stateful, pipeline: parts.pipeline, options: options, logger: logger).run()
+        let summary = try await ConnectorRuntime(spec: stateful, pipeline: parts.pipeline, options: options, logger: logger).run()
+        return (summary, TopicNames.state(connector: stateful.name))
     }
 
     func restorerOnFreshStore(spec: ConnectorSpec, catalog: TopicCatalog, kafka: KafkaConfig, logger: Logger) throws -> any PartitionStateRestorer {

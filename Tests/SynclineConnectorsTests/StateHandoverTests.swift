@@ -32,7 +32,8 @@ struct StateHandoverTests {
         let parts = try processors.parts(for: spec, pipeline: try PipelineBuilder.build(spec, catalog: harness.catalog), kafka: config)
         var stateful = spec
         stateful.inputTopics = [try #require(parts.statefulInput)]
-        var options = ConnectorRuntime.Options(kafka: config, groupID: "g-state", exitAfter: exitAfter)
+        // The killed member's partitions move after the session timeout: 4 s keeps the test short.
+        var options = ConnectorRuntime.Options(kafka: config.with(["session.timeout.ms": "4000"]), groupID: "g-state", exitAfter: exitAfter)
         options.restorer = parts.restorer
         return ConnectorRuntime(spec: stateful, pipeline: parts.pipeline, options: options, logger: TestKafka.logger)
     }
