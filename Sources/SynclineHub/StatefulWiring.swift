@@ -5,13 +5,16 @@ import SynclineCore
 /// `telephony`) is two loops, each its own consumer group: `<name>-rekey` reads the raw topic and
 /// copies every record to `hub.repartition.<name>.v1` keyed by thread / call; `<name>` reads that
 /// topic, keeps the state (restored from `hub.state.<name>.v1` on assignment) and produces the
-/// canonical records, alerts and state changes. Both report under their own connector name.
+/// canonical records, alerts and state changes. Both report under their own connector name; only
+/// the second times records (a delayed record is observed once).
 enum StatefulWiring {
     static func loops(_ spec: ConnectorSpec, _ parts: ProcessorParts) -> [(ConnectorSpec, ProcessorParts)] {
         guard let rekey = parts.rekey, let input = parts.statefulInput else { return [(spec, parts)] }
         var front = spec
         front.name = rekeyName(spec.name)
         front.routes = []
+        // The internal hop is not timed: the stateful loop times each record end to end, once.
+        front.observesLatency = false
         var stateful = spec
         stateful.inputTopics = [input]
         stateful.ingress = nil

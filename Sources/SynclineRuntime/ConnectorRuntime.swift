@@ -734,7 +734,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
         case .output:
             stats.produced.add(1, ordering: .relaxed)
             activity.produced[item.output.topic, default: 0] += 1
-            if item.primary { observeLatency(item, outputTopic: report.topic) }
+            if item.primary && spec.observesLatency { observeLatency(item, outputTopic: report.topic) }
         }
         acknowledge(item)
     }

@@ -42,6 +42,10 @@ public struct ConnectorSpec: Sendable {
     public var ingress: IngressSpec?
     /// `test_hooks:` (debug builds only): behaviour the test suite asks for, e.g. a trap on one record.
     public var testHooks: TestHooks?
+    /// Whether acknowledged outputs are timed against the source (latency metrics, delayed records).
+    /// Off for an internal hop (a stateful connector's re-keying loop): the loop that produces the
+    /// canonical record times it end to end, once.
+    public var observesLatency = true
 
     public init(
         name: String, description: String = "", mappingVersion: String, inputTopics: [String],
