@@ -20,12 +20,13 @@ public struct OutputRecord: Sendable, Equatable {
         self.partition = partition
     }
 
-    public init(topic: String, key: [UInt8]?, value: [UInt8]?, headerBlock: HeaderBlock) {
+    public init(topic: String, key: [UInt8]?, value: [UInt8]?, headerBlock: HeaderBlock, partition: Int32? = nil) {
         self.topic = topic
         self.key = key
         self.value = value
         self.headerList = []
         self.headerBlock = headerBlock
+        self.partition = partition
     }
 
     /// The headers in order. Setting them replaces a pre-encoded block.

@@ -114,7 +114,7 @@ public struct LineageStamper: Sendable {
             block.endValue(at)
             block.append(delay > sloMs ? delayedTrue : delayedFalse)
         }
-        return OutputRecord(topic: output.topic, key: output.key, value: output.value, headerBlock: block)
+        return OutputRecord(topic: output.topic, key: output.key, value: output.value, headerBlock: block, partition: output.partition)
     }
 
     /// Makes `current` hold the runs of this route and input partition (built once, then kept).

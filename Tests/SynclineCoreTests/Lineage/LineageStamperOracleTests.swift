@@ -66,7 +66,10 @@ import Testing
                 context.eventID = random.next() % 4 == 0 ? nil : Self.pick(Self.texts, &random) + String(index)
                 context.sourceTimeMs = Self.time(&random)
                 let carried = (0..<Int(random.next() % 5)).map { _ in Self.header(&random) }
-                let output = OutputRecord(topic: "crm.leads.v1", key: Array("k\(index)".utf8), value: Array("{\"i\":\(index)}".utf8), headers: carried)
+                // Some outputs name their partition (a changelog record follows its input's): it must survive stamping.
+                let explicit: Int32? = random.next() % 3 == 0 ? Int32(random.next() % 12) : nil
+                let output = OutputRecord(
+                    topic: "crm.leads.v1", key: Array("k\(index)".utf8), value: Array("{\"i\":\(index)}".utf8), headers: carried, partition: explicit)
                 let route = Self.pick(Self.routes, &random)
                 let nowMs = consumeMs + Int64(random.next() % 200_000)
                 let mine = stamper.stamp(output, context: context, route: route, consumeMs: consumeMs, nowMs: nowMs)
@@ -74,6 +77,7 @@ import Testing
                 #expect(mine.headerBlock != nil)
                 #expect(mine.headers == theirs.headers, "record \(index): \(mine.headers) vs \(theirs.headers)")
                 #expect(mine == theirs)
+                #expect(mine.partition == explicit)
                 if mine != theirs { return }
             }
         }
