@@ -49,6 +49,28 @@ public final class KafkaProducer: @unchecked Sendable {
         try core.produce(record, partition: partition ?? record.partition, token: token)
     }
 
+    /// Enqueues a record, serving delivery reports (10 ms at a time) while librdkafka's queue is
+    /// full. Blocking: for tools and tests that publish a batch, never the runtime's loop.
+    public func produceWaitingForRoom(_ record: OutputRecord, token: UInt64) throws(KafkaError) {
+        while true {
+            do throws(KafkaError) {
+                try produce(record, token: token)
+                return
+            } catch where error.name == "_QUEUE_FULL" {
+                poll(timeoutMs: 10)
+            }
+        }
+    }
+
+    /// Produces every record (waiting for room), then flushes: throws the first produce error or
+    /// the flush's. Blocking, as `produceWaitingForRoom`.
+    public func produceAll(_ records: [OutputRecord], flushTimeoutMs: Int32 = 120_000) throws(KafkaError) {
+        for (index, record) in records.enumerated() {
+            try produceWaitingForRoom(record, token: UInt64(index + 1))
+        }
+        if let error = flush(timeoutMs: flushTimeoutMs) { throw error }
+    }
+
     /// Serves delivery reports through `onDelivery` (blocking up to `timeoutMs` for the first).
     /// Never call from Swift's cooperative pool with a non-zero timeout. Returns the reports served.
     @discardableResult

@@ -151,24 +151,8 @@ struct BenchStateCommand: AsyncParsableCommand {
     static func publish(_ records: [OutputRecord], config: KafkaConfig) async throws {
         try await BlockingThread.run {
             let producer = try KafkaProducer(config: config, logger: Logger(label: "syncline.bench-state"))
-            for (index, record) in records.enumerated() {
-                while try !enqueue(producer, record, token: UInt64(index + 1)) {
-                    producer.poll(timeoutMs: 10)
-                }
-            }
-            if let error = producer.flush(timeoutMs: 120_000) { throw error }
-            producer.close()
-        }
-    }
-
-    /// False when librdkafka's queue is full (serve reports and try again); other errors are thrown.
-    static func enqueue(_ producer: KafkaProducer, _ record: OutputRecord, token: UInt64) throws -> Bool {
-        do {
-            try producer.produce(record, token: token)
-            return true
-        } catch {
-            if error.name == "_QUEUE_FULL" { return false }
-            throw error
+            defer { producer.close() }
+            try producer.produceAll(records)
         }
     }
 

@@ -18,24 +18,8 @@ enum HubTestSupport {
     static func publish(_ records: [OutputRecord], config: KafkaConfig) async throws {
         try await BlockingThread.run {
             let producer = try KafkaProducer(config: config, logger: logger)
-            for (index, record) in records.enumerated() {
-                while !tryProduce(producer, record, token: UInt64(index + 1)) {
-                    producer.poll(timeoutMs: 10)
-                }
-            }
-            if let error = producer.flush(timeoutMs: 60_000) { throw error }
-            producer.close()
-        }
-    }
-
-    /// False when librdkafka's queue is full (serve reports and try again); other errors are test failures.
-    static func tryProduce(_ producer: KafkaProducer, _ record: OutputRecord, token: UInt64) -> Bool {
-        do throws(KafkaError) {
-            try producer.produce(record, token: token)
-            return true
-        } catch {
-            if error.name != "_QUEUE_FULL" { Issue.record("produce failed: \(error)") }
-            return error.name != "_QUEUE_FULL"
+            defer { producer.close() }
+            try producer.produceAll(records, flushTimeoutMs: 60_000)
         }
     }
 

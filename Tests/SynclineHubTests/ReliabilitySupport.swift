@@ -2,26 +2,21 @@ import Foundation
 import Logging
 import SynclineCore
 import SynclineKafka
+import SynclineTestSupport
 import Testing
 
-/// SplitMix64: a seeded generator so every fault schedule can be replayed (`RELIABILITY_SEED=<n>`).
+/// The reliability tests' seeded generator, so every fault schedule can be replayed (`RELIABILITY_SEED=<n>`).
 struct ReliabilityRandom: RandomNumberGenerator {
-    private var state: UInt64
+    private var generator: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { generator = SplitMix64(state: seed) }
 
     /// The seed of this run: `RELIABILITY_SEED` if set, else a fixed default so CI is repeatable.
     static var seed: UInt64 {
         ProcessInfo.processInfo.environment["RELIABILITY_SEED"].flatMap { UInt64($0) } ?? 20_250_611
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 }
 
 /// Talks to the embedded cluster from the test: publishes a corpus (big messages allowed), reads
@@ -44,24 +39,8 @@ struct ReliabilityKafka: Sendable {
         let logger = logger
         try await BlockingThread.run {
             let producer = try KafkaProducer(config: config, logger: logger)
-            for (index, record) in records.enumerated() {
-                while try !Self.enqueue(producer, record, token: UInt64(index + 1)) {
-                    producer.poll(timeoutMs: 10)
-                }
-            }
-            if let error = producer.flush(timeoutMs: 120_000) { throw error }
-            producer.close()
-        }
-    }
-
-    /// False when librdkafka's queue is full (serve reports and try again); other errors are thrown.
-    static func enqueue(_ producer: KafkaProducer, _ record: OutputRecord, token: UInt64) throws -> Bool {
-        do {
-            try producer.produce(record, token: token)
-            return true
-        } catch {
-            if error.name == "_QUEUE_FULL" { return false }
-            throw error
+            defer { producer.close() }
+            try producer.produceAll(records)
         }
     }
 

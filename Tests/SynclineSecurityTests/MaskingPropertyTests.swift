@@ -11,17 +11,8 @@ import Testing
 /// unmasked.
 @Suite("Masking property test: generated phones and emails never reach a log line unmasked")
 struct MaskingPropertyTests {
-    /// SplitMix64: the same cases on every run; the seed is in each failure message.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// The same cases on every run; the seed is in each failure message.
+    typealias Generator = SplitMix64
 
     static func digits(_ count: Int, _ rng: inout Generator, first: ClosedRange<Int> = 0...9) -> String {
         (0..<count).map { String($0 == 0 ? Int.random(in: first, using: &rng) : Int.random(in: 0...9, using: &rng)) }.joined()

@@ -23,26 +23,13 @@ enum TestKafka {
                 if report.error != nil { failures.count.add(1, ordering: .relaxed) }
             }
             for (index, record) in records.enumerated() {
-                try produceWaiting(producer, record, token: UInt64(index + 1))
+                try producer.produceWaitingForRoom(record, token: UInt64(index + 1))
                 if index % 1000 == 0 { producer.poll(timeoutMs: 0) }
             }
             if let error = producer.flush(timeoutMs: 60_000) { throw error }
             producer.close()
             let failed = failures.count.load(ordering: .relaxed)
             if failed > 0 { throw KafkaError.client("\(failed) test records were not delivered") }
-        }
-    }
-
-    /// Enqueues one record, serving delivery reports while librdkafka's queue is full.
-    static func produceWaiting(_ producer: KafkaProducer, _ record: OutputRecord, token: UInt64) throws {
-        while true {
-            do {
-                try producer.produce(record, token: token)
-                return
-            } catch {
-                guard error.name == "_QUEUE_FULL" else { throw error }
-                producer.poll(timeoutMs: 10)
-            }
         }
     }
 

@@ -1,24 +1,12 @@
 import SynclineCore
+import SynclineTestSupport
 
 /// A deterministic generator of marketing-shaped records full of hostile values — unicode and
 /// canonically-equivalent keys, escapes, \u surrogates, huge numbers, deep nesting, duplicate keys,
 /// wrong types, empty and blank strings, nulls, odd whitespace, invalid UTF-8, truncated documents —
 /// for the differential test of the compiled record path against the interpreter.
 struct HostileCorpus {
-    /// SplitMix64: small, fast and the same on every platform.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-    }
+    typealias Random = SplitMix64
 
     var random: Random
 

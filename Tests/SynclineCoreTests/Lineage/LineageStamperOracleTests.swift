@@ -8,16 +8,7 @@ import Testing
 /// negative or far away, carried CloudEvents and hub-owned headers, routes changing — both must
 /// give the same records with the same headers in the same order.
 @Suite struct LineageStamperOracleTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Generator = SplitMix64
 
     static let texts = ["", "ev-1", "事件-42-客户", "a\u{0}b", String(repeating: "x", count: 300), "e\u{301}", "🙂", "lead-000123"]
     static let topics = ["raw.marketing.events.v1", "raw.t", "主题", ""]
