@@ -37,9 +37,11 @@ struct ValidateCommand: AsyncParsableCommand {
                 errors += 1
                 continue
             }
+            // Parsed once; the linter reports the parse problems themselves.
+            let spec = try? ConnectorSpecParser.parse(text, file: file.path)
             var sampleDocuments: [JSONValue]?
             if let samples {
-                let name = (try? ConnectorSpecParser.parse(text, file: file.path).name) ?? file.deletingPathExtension().lastPathComponent
+                let name = spec?.name ?? file.deletingPathExtension().lastPathComponent
                 let loaded = SampleLoader.load(directory: URL(fileURLWithPath: samples).appendingPathComponent(name))
                 for bad in loaded.unreadable {
                     Terminal.say("warning: \(bad.file): sample is not valid JSON: \(bad.reason)")
@@ -52,8 +54,8 @@ struct ValidateCommand: AsyncParsableCommand {
                 }
             }
             var problems = ConnectorLinter.lint(text: text, file: file.path, catalog: catalog, samples: sampleDocuments)
-            if let problem = unverifiedIngressProblem(text: text, file: file.path) { problems.append(problem) }
-            if let spec = try? ConnectorSpecParser.parse(text, file: file.path) {
+            if let spec {
+                if let problem = unverifiedIngressProblem(spec, file: file.path) { problems.append(problem) }
                 problems += ConnectorLinter.undeclaredTopics(spec, catalog: catalog)
                 // Broken samples named `<code>--<what>.json` must be rejected with that code.
                 if let samples {
@@ -67,7 +69,7 @@ struct ValidateCommand: AsyncParsableCommand {
             warnings += problems.filter { $0.severity == .warning }.count
             if problems.isEmpty { Terminal.say("ok: \(file.path)") }
             // Which routes run on the compiled record path, and why the others are interpreted.
-            if let spec = try? ConnectorSpecParser.parse(text, file: file.path), spec.needsDecoding {
+            if let spec, spec.needsDecoding {
                 for line in CompiledRecordStage.make(spec, catalog: catalog).report.lines { Terminal.say("  \(line)") }
             }
         }
@@ -77,8 +79,8 @@ struct ValidateCommand: AsyncParsableCommand {
 
     /// `verify: none` accepts anyone's webhooks: an error when the ingress listener is not on
     /// loopback (`syncline up` refuses it too), a warning when the listener is not known here.
-    func unverifiedIngressProblem(text: String, file: String) -> ConfigProblem? {
-        guard let spec = try? ConnectorSpecParser.parse(text, file: file), let ingress = spec.ingress, ingress.verify == .none else { return nil }
+    func unverifiedIngressProblem(_ spec: ConnectorSpec, file: String) -> ConfigProblem? {
+        guard let ingress = spec.ingress, ingress.verify == .none else { return nil }
         let address = (ingressAddressText ?? "").isEmpty ? nil : ListenAddress(ingressAddressText ?? "")
         if let address, address.isLoopback { return nil }
         let message = address.map {
