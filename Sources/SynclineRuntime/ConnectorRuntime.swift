@@ -94,6 +94,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
     private var activity: ConnectorActivity
     /// Field completeness counted by label index per record, folded into `activity` once per turn.
     private var fieldCounter = FieldCompletenessCounter()
+    private var producedRun: (topic: String, count: Int) = ("", 0)
     private var lastLagSample = ContinuousClock.now
     private let tracker: LatencyTracker
     /// Marks each record in the pipeline so a crash on it is noticed; opened on the runtime thread.
@@ -473,7 +474,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
         }
         let seq = partitions[slot].progress.begin(offset: record.offset, outputs: items.count)
         if items.isEmpty { completed(partitions[slot].progress.advance()) }
-        for var item in items {
+        for item in items {
             item.seq = seq
             send(item)
         }
@@ -492,20 +493,17 @@ public final class ConnectorRuntime: @unchecked Sendable {
     private func send(_ item: InFlightOutput, breakerChecked: Bool = false) {
         guard let producer else {
             // Between a failed producer and its replacement: wait, never drop.
-            var waiting = item
-            waiting.dueAt = ContinuousClock.now + .seconds(1)
-            retryQueue.append(waiting)
+            item.dueAt = ContinuousClock.now + .seconds(1)
+            retryQueue.append(item)
             stats.inFlight.add(1, ordering: .relaxed)
             return
         }
         if !breakerChecked && !gate.breaker.allowCall(nowNanos: Self.nanos()) {
-            var waiting = item
-            waiting.dueAt = nil
-            retryQueue.append(waiting)
+            item.dueAt = nil
+            retryQueue.append(item)
             stats.inFlight.add(1, ordering: .relaxed)
             return
         }
-        var item = item
         item.sentAtNanos = Self.nanos()
         let output = item.output
         let token = inFlight.insert(item)
@@ -548,7 +546,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
     }
 
     private func handleDelivery(_ report: DeliveryReport) {
-        guard var item = inFlight.remove(token: report.token) else { return }
+        guard let item = inFlight.remove(token: report.token) else { return }
         stats.inFlight.subtract(1, ordering: .relaxed)
         let now = Self.nanos()
         let duration = now > item.sentAtNanos ? now - item.sentAtNanos : 0
@@ -644,7 +642,6 @@ public final class ConnectorRuntime: @unchecked Sendable {
     /// output sends its input to the DLQ (`retries_exhausted`); anything else is dropped and counted.
     /// Either way its partition moves on.
     private func giveUp(_ item: InFlightOutput, error: KafkaError, failingForMs: Int64) {
-        var item = item
         guard item.kind == .output else {
             logger.error("giving up on a record that kept failing while its sink stayed healthy", metadata: [
                 "topic": "\(item.output.topic)", "attempts": "\(item.attempts)", "seconds": "\(failingForMs / 1000)",
@@ -684,7 +681,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
             producer = nil
             old.abandon()
             deferredReports.removeAll()
-            for var item in inFlight.drain() {
+            for item in inFlight.drain() {
                 item.dueAt = nil
                 retryQueue.append(item)
             }
@@ -733,7 +730,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
             return
         case .output:
             stats.produced.add(1, ordering: .relaxed)
-            activity.produced[item.output.topic, default: 0] += 1
+            countProduced(item.output.topic)
             if item.primary && spec.observesLatency { observeLatency(item, outputTopic: report.topic) }
         }
         acknowledge(item)
@@ -759,7 +756,7 @@ public final class ConnectorRuntime: @unchecked Sendable {
             // The observation is one more output of this input: the offset waits for it too.
             guard partitions.live(item.slot, generation: item.generation) else { return }
             partitions[item.slot].progress.expect(seq: item.seq, more: 1)
-            var observationItem = item
+            let observationItem = item.copy()
             observationItem.kind = .latencyObservation
             observationItem.primary = false
             observationItem.output = OutputRecord(
@@ -788,8 +785,24 @@ public final class ConnectorRuntime: @unchecked Sendable {
         }
     }
 
+    /// Counts an acknowledged output by topic. Outputs arrive in runs of one topic, so the run is
+    /// counted here and folded into the activity's dictionary once per run, not hashed per record.
+    @inline(__always)
+    private func countProduced(_ topic: String) {
+        if producedRun.count > 0, producedRun.topic != topic { foldProducedRun() }
+        if producedRun.count == 0 { producedRun.topic = topic }
+        producedRun.count += 1
+    }
+
+    private func foldProducedRun() {
+        guard producedRun.count > 0 else { return }
+        activity.produced[producedRun.topic, default: 0] += producedRun.count
+        producedRun.count = 0
+    }
+
     /// Hands the turn's activity to the observer (metrics, ledger) and starts a new one.
     private func publishActivity() {
+        foldProducedRun()
         fieldCounter.fold(into: &activity)
         guard !activity.isEmpty else { return }
         if !activity.fieldSeen.isEmpty {

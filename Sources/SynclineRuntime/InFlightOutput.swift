@@ -1,8 +1,11 @@
 import SynclineCore
 
 /// One produced record awaiting its delivery report, with what is needed to retry it or, if the
-/// brokers refuse it for good, to send its input to the DLQ instead.
-struct InFlightOutput {
+/// brokers refuse it for good, to send its input to the DLQ instead. A class: it moves from the
+/// emit step to the in-flight slab to the delivery handler, and copying a struct of a dozen
+/// references at each step cost more (retains, releases, outlined copies) than one allocation.
+/// Owned by one place at a time (the runtime's loop thread); `copy()` makes a second one.
+final class InFlightOutput {
     enum Kind: Equatable {
         case output, deadLetter, latencyObservation
         /// Emitted by a `TimedEmitter` (index in `generation`), not tied to an input offset.
@@ -28,6 +31,34 @@ struct InFlightOutput {
     /// Timing and identity of the input, for the latency tracker and the DLQ index.
     var timing: RecordTiming
     var rejection: Rejection?
+
+    init(
+        slot: Int, generation: Int, seq: Int, input: InputRecord, output: OutputRecord, kind: Kind, primary: Bool,
+        attempts: Int, firstFailedAtMs: Int64? = nil, dueAt: ContinuousClock.Instant? = nil, timing: RecordTiming,
+        rejection: Rejection? = nil
+    ) {
+        self.slot = slot
+        self.generation = generation
+        self.seq = seq
+        self.input = input
+        self.output = output
+        self.kind = kind
+        self.primary = primary
+        self.attempts = attempts
+        self.firstFailedAtMs = firstFailedAtMs
+        self.dueAt = dueAt
+        self.timing = timing
+        self.rejection = rejection
+    }
+
+    /// A second, independent entry with the same contents (e.g. the latency observation of an output).
+    func copy() -> InFlightOutput {
+        let twin = InFlightOutput(
+            slot: slot, generation: generation, seq: seq, input: input, output: output, kind: kind, primary: primary,
+            attempts: attempts, firstFailedAtMs: firstFailedAtMs, dueAt: dueAt, timing: timing, rejection: rejection)
+        twin.sentAtNanos = sentAtNanos
+        return twin
+    }
 
     var isDeadLetter: Bool { kind == .deadLetter }
 }

@@ -65,6 +65,10 @@ final class CompiledFieldPlan: Sendable {
     /// `prefix` in memory the plan owns (freed with it), appended for every record without
     /// reference counting; never written after `init`.
     nonisolated(unsafe) let prefixBytes: UnsafeMutableBufferPointer<UInt8>
+    /// The slots of a `.paths` source, in memory the plan owns (read per record without retaining
+    /// the array); empty for other sources.
+    nonisolated(unsafe) let pathSlots: UnsafeMutableBufferPointer<Int>
+    let pathCount: Int
 
     var failed: Outcome { omitOnError && !required ? .skipped : .bail }
 
@@ -85,10 +89,15 @@ final class CompiledFieldPlan: Sendable {
         self.isKey = isKey
         prefixBytes = .allocate(capacity: max(1, prefix.count))
         _ = prefixBytes.initialize(from: prefix)
+        let ids: [Int] = if case .paths(let ids) = source { ids } else { [] }
+        pathSlots = .allocate(capacity: max(1, ids.count))
+        _ = pathSlots.initialize(from: ids)
+        pathCount = ids.count
     }
 
     deinit {
         prefixBytes.deallocate()
+        pathSlots.deallocate()
     }
 
     /// Appends `"target":`.
@@ -104,9 +113,9 @@ final class CompiledFieldPlan: Sendable {
         switch source {
         case .fixed:
             return write(fallback, into: &out, key: &key)
-        case .paths(let ids):
-            for id in ids {
-                let slot = slots[id]
+        case .paths:
+            for index in 0..<pathCount {
+                let slot = slots[pathSlots[index]]
                 switch slot.kind {
                 case .missing, .null: continue
                 case .string:

@@ -12,7 +12,15 @@ final class CompiledRoutePlan: Sendable {
         case extra(prefix: [UInt8], collector: Int, used: [[UInt8]])
     }
 
+    /// The hot loop's view of `members`: field plans by unmanaged reference (kept alive by
+    /// `members`), so walking a route's ~25 fields retains and releases nothing per record.
+    enum Step: Sendable {
+        case field(Unmanaged<CompiledFieldPlan>)
+        case extra
+    }
+
     let route: RouteSpec
+    let steps: [Step]
     let when: CompiledCondition?
     /// A plain route (no field rules): the input passes unchanged.
     let passthrough: Bool
@@ -39,6 +47,12 @@ final class CompiledRoutePlan: Sendable {
         self.when = when
         self.passthrough = passthrough
         self.members = members
+        steps = members.map { member in
+            switch member {
+            case .field(let plan): .field(Unmanaged.passUnretained(plan))
+            case .extra: .extra
+            }
+        }
         self.checks = checks
         self.keyMember = keyMember
         self.completeness = completeness
@@ -70,13 +84,16 @@ final class CompiledRoutePlan: Sendable {
             out.append(UInt8(ascii: "{"))
             var key: [UInt8]?
             var first = true
-            for (position, member) in members.enumerated() {
+            for position in 0..<steps.count {
                 let mark = out.count
                 if !first { out.append(UInt8(ascii: ",")) }
-                switch member {
-                case .field(let field):
-                    field.appendPrefix(to: &out)
-                    switch field.run(input, scan.slots, scratch, into: &out, key: &key) {
+                switch steps[position] {
+                case .field(let plan):
+                    let outcome = plan._withUnsafeGuaranteedRef { field in
+                        field.appendPrefix(to: &out)
+                        return field.run(input, scan.slots, scratch, into: &out, key: &key)
+                    }
+                    switch outcome {
                     case .bail: return false
                     case .skipped:
                         out.removeLast(out.count &- mark)
@@ -87,7 +104,8 @@ final class CompiledRoutePlan: Sendable {
                         present[position] = true
                         filled[position] = isFilled
                     }
-                case .extra(let prefix, let collector, let used):
+                case .extra:
+                    guard case .extra(let prefix, let collector, let used) = members[position] else { return false }
                     out.append(contentsOf: prefix)
                     guard let count = writeExtra(input, scan, collector, used, into: &out) else { return false }
                     present[position] = true
