@@ -1,0 +1,23 @@
+import Foundation
+
+/// The runtime's clocks in one place: wall milliseconds (record times), monotonic nanoseconds
+/// (breaker and rate-limit timing) and process CPU seconds (the benchmark window).
+enum RuntimeClock {
+    /// Milliseconds since the epoch.
+    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// Monotonic nanoseconds.
+    static func nanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        Double((ContinuousClock.now - start) / .microseconds(1)) / 1_000_000
+    }
+
+    /// User plus system CPU time of the whole process so far.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+}
