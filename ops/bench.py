@@ -1487,12 +1487,13 @@ def run_one(a, contender, rep, bootstrap, client, broker, root, logs, input_topi
         if kind == "copy":
             refused = malformed_digests if (malformed_digests and dlq in want) else collections.Counter()
             copied = all_digests - refused
+            copied_total = max(1, sum(copied.values()))  # once: inside the comprehension below it made the check O(n²)
             for topic, count in want.items():
                 digests, _, left = read_range(bootstrap, topic, *rng[topic], budget=budget)
                 if topic == dlq and refused:
                     expect = refused
                 else:
-                    expect = collections.Counter({d: c * (count // max(1, sum(copied.values()))) for d, c in copied.items()})
+                    expect = collections.Counter({d: c * (count // copied_total) for d, c in copied.items()})
                 extra = sum((digests - expect).values())
                 if extra:
                     problems.append(f"verify: {topic} holds {extra} records that are not (or more often than) in the input")
