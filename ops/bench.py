@@ -1307,7 +1307,9 @@ def main_driver(a) -> int:
                 status = "OK" if not run["problems"] else "FAILED: " + "; ".join(run["problems"])
                 rps = f"{run['records_per_s']:,.0f}" if run.get("records_per_s") else "—"
                 log(f"rep {rep} {contender:<11} {rps:>10} records/s  window {fmt(run.get('window_seconds'), '.2f')} s  "
-                    f"cpu {run['cpu_s']:.2f} s  rss {run['max_rss_mb']:.0f} MB  {status}")
+                    f"cpu {run['cpu_s']:.2f} s  rss {run['max_rss_mb']:.0f} MB"
+                    + (f"  fetch wake-ups {run['fetch_wakeups']}" if run.get("fetch_wakeups") is not None else "")
+                    + f"  {status}")
                 problems += [f"{contender} rep {rep}: {p}" for p in run["problems"]]
             order = order[1:] + order[:1]  # rotate so no contender always runs first or last
         if a.profile and "syncline" in contenders:
@@ -1433,6 +1435,7 @@ def run_one(a, contender, rep, bootstrap, client, broker, root, logs, input_topi
     run["window_cpu_source"] = "window_cpu_seconds" if wcpu is not None else "whole process (start-up and close included)"
     run["close_seconds"] = out.get("close_seconds")
     run["idle_max_ms"] = out.get("idle_max_ms")
+    run["fetch_wakeups"] = out.get("fetch_wakeups")  # Syncline: full-queue nudges (each a ~1 s 2.0.2 fetch pause avoided)
     if run["window_seconds"]:
         run["records_per_s"] = n / run["window_seconds"]
     problems = run["problems"]

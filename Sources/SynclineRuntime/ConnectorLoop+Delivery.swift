@@ -254,7 +254,7 @@ extension ConnectorLoop {
     /// Waits for in-flight outputs (and due retries) until none remain or the timeout passes.
     func drain(timeout: Duration) {
         let deadline = ContinuousClock.now + timeout
-        while (!delivery.isSettled) && ContinuousClock.now < deadline && handle.mode != .crash {
+        while !delivery.isSettled && ContinuousClock.now < deadline && handle.mode != .crash {
             serveDeliveries(timeoutMs: 20)
             produceDueRetries()
         }

@@ -196,7 +196,7 @@ final class ConnectorLoop: @unchecked Sendable {
             retries: snapshot.retries, committed: snapshot.committed,
             seconds: RuntimeClock.seconds(since: started),
             activeSeconds: firstRecordAt.map { RuntimeClock.seconds(since: $0) } ?? 0,
-            windowSeconds: window?.seconds, windowCPUSeconds: window?.cpu)
+            windowSeconds: window?.seconds, windowCPUSeconds: window?.cpu, fetchWakeups: consumer.fetchWakeups)
         handle.finalSummary.withLock { $0 = summary }
         return summary
     }

@@ -16,6 +16,9 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var windowSeconds: Double?
     /// CPU time (user + system, whole process) spent in that window.
     public var windowCPUSeconds: Double?
+    /// Times the consumer's full queue was nudged so librdkafka 2.0.2 kept fetching (each one a
+    /// ~1 s fetch pause avoided): evidence that the consumer never stalled on a full queue.
+    public var fetchWakeups: Int?
 
     enum CodingKeys: String, CodingKey {
         case connector
@@ -25,6 +28,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
         case activeSeconds = "active_seconds"
         case windowSeconds = "window_seconds"
         case windowCPUSeconds = "window_cpu_seconds"
+        case fetchWakeups = "fetch_wakeups"
     }
 
     public var jsonLine: String {
