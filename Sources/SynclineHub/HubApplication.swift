@@ -59,12 +59,12 @@ public func buildApplication(
     try StateDirectory.prepare(options.stateDirectory)
     let ledger = try Ledger(path: Ledger.path(inStateDirectory: options.stateDirectory))
     let identity = try IdentityIndex(path: IdentityIndex.path(inStateDirectory: options.stateDirectory))
+    let metrics = HubMetrics()
     let processors = ConnectorProcessors(
         identity: identity, activities: try ActivityStore(path: ActivityStore.path(inStateDirectory: options.stateDirectory)),
-        catalog: catalog, logger: logger)
+        catalog: catalog, logger: logger, counters: metrics)
     // Checked now (a bad processor option stops the start); built with Kafka once it is known.
     _ = try pipelines.map { spec, pipeline throws(ConfigProblems) in try processors.parts(for: spec, pipeline: pipeline) }
-    let metrics = HubMetrics()
     let ledgerWriter = LedgerWriter(ledger: ledger) { [metrics] error in
         metrics.increment(MetricNames.ledgerWriteErrors, [:])
         logger.error("ledger write failed; delivery continues without it: \(error)")

@@ -233,7 +233,7 @@ function renderDelayed(list, samples, health) {
 }
 
 const KIND = {
-  complaint: ["bad", "complaint"], unlinked_call: ["warn", "unlinked call"], unlinked_conversation: ["warn", "unlinked chat"],
+  customer_complained: ["bad", "complaint"], unlinked_call: ["warn", "unlinked call"], unlinked_conversation: ["warn", "unlinked chat"],
 };
 function renderAlerts(all) {
   const ul = document.getElementById("alerts");
@@ -254,11 +254,12 @@ function renderAlerts(all) {
   ul.replaceChildren(...alerts.map(a => {
     const [cls, word] = KIND[a.kind] || ["idle", a.kind || "alert"];
     const t = Date.parse(a.raised_at) || a.broker_ms;
-    const who = a.external_phone || a.external_id || a.customer_id || "";
+    const who = a.customer_id || a.external_phone || a.external_id || a.customer_ref || "";
     return h("li", { class: "alert-row", "data-kind": a.kind || "" },
       h("div", { class: "top" }, h("span", { class: "badge " + cls }, word), h("span", { class: "sub", title: a.raised_at || "" }, t ? localTime(t) + " · " + ago(t) : "")),
       h("div", { class: "msg" }, a.message || ""),
-      h("div", { class: "meta" }, [a.connector, a.source_system, who, a.staff_id ? "staff " + a.staff_id : ""].filter(Boolean).join(" · ")));
+      h("div", { class: "meta" }, [a.connector, a.source_system, who, a.staff_id ? "staff " + a.staff_id : "",
+        a.ticket_id ? "ticket " + a.ticket_id : "", (a.tags || []).join(", ")].filter(Boolean).join(" · ")));
   }));
 }
 

@@ -7,6 +7,8 @@ public enum TopicNames {
     public static let activities = "crm.activities.v1"
     public static let orders = "crm.orders.v1"
     public static let payments = "crm.payments.v1"
+    /// Lead-assignment decisions (the `assignment` processor), keyed by lead_id.
+    public static let leadAssignments = "crm.lead_assignments.v1"
     public static let alerts = "hub.alerts.v1"
     public static let latency = "hub.latency.v1"
 
