@@ -25,6 +25,9 @@ public struct RecentAlert: Codable, Sendable, Equatable {
     public var customerRef: String?
     public var tags: [String]?
     public var firstLine: String?
+    /// A reconciliation gap's period and currency.
+    public var period: String?
+    public var currency: String?
     /// `hub.alerts.v1[partition]@offset`.
     public var record: String
     /// Kafka record time in ms since the epoch (what "newest first" sorts by when `raised_at` ties).
@@ -46,6 +49,7 @@ public struct RecentAlert: Codable, Sendable, Equatable {
         case customerRef = "customer_ref"
         case tags
         case firstLine = "first_line"
+        case period, currency
         case brokerMs = "broker_ms"
     }
 
@@ -80,6 +84,8 @@ public struct RecentAlert: Codable, Sendable, Equatable {
         customerRef = text("customer_ref")
         tags = (object["tags"] as? [Any])?.compactMap { $0 as? String }
         firstLine = text("first_line")
+        period = text("period")
+        currency = text("currency")
     }
 }
 

@@ -233,7 +233,7 @@ function renderDelayed(list, samples, health) {
 }
 
 const KIND = {
-  customer_complained: ["bad", "complaint"], unlinked_call: ["warn", "unlinked call"], unlinked_conversation: ["warn", "unlinked chat"],
+  customer_complained: ["bad", "complaint"], reconciliation_gap: ["bad", "reconciliation gap"], unlinked_call: ["warn", "unlinked call"], unlinked_conversation: ["warn", "unlinked chat"],
 };
 function renderAlerts(all) {
   const ul = document.getElementById("alerts");
@@ -254,7 +254,7 @@ function renderAlerts(all) {
   ul.replaceChildren(...alerts.map(a => {
     const [cls, word] = KIND[a.kind] || ["idle", a.kind || "alert"];
     const t = Date.parse(a.raised_at) || a.broker_ms;
-    const who = a.customer_id || a.external_phone || a.external_id || a.customer_ref || "";
+    const who = a.customer_id || a.external_phone || a.external_id || a.customer_ref || (a.period ? a.period + " " + (a.currency || "") : "");
     return h("li", { class: "alert-row", "data-kind": a.kind || "" },
       h("div", { class: "top" }, h("span", { class: "badge " + cls }, word), h("span", { class: "sub", title: a.raised_at || "" }, t ? localTime(t) + " · " + ago(t) : "")),
       h("div", { class: "msg" }, a.message || ""),
