@@ -55,7 +55,7 @@ struct ReconciliationEndToEndTests {
         let root = ProjectFixture.repositoryRoot
         let erp = try String(contentsOf: root.appendingPathComponent("connectors/erp.yaml"), encoding: .utf8)
         let finance = try String(contentsOf: root.appendingPathComponent("connectors/finance.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "reconcile_every: 10m", with: "reconcile_every: 1s")
+            .replacingOccurrences(of: "reconcile_every: 1m", with: "reconcile_every: 1s")
         let project = try ProjectFixture(connectors: ["erp.yaml": erp, "finance.yaml": finance])
         let url = AsyncURLBox()
         let app = try await buildApplication(
