@@ -97,7 +97,8 @@ extension RecentAlert {
         var copy = self
         copy.externalPhone = externalPhone.map(PersonalDataMask.identifier)
         copy.externalID = externalID.map(PersonalDataMask.identifier)
-        copy.message = message.map(PersonalDataMask.text)
+        // A reconciliation gap speaks of money totals only; masking would turn its figures into `***`.
+        if kind != ReconciliationGapAlert.kind { copy.message = message.map(PersonalDataMask.text) }
         copy.customerRef = customerRef.map(PersonalDataMask.identifier)
         copy.firstLine = firstLine.map(PersonalDataMask.text)
         return copy

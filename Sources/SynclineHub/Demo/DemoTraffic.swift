@@ -7,7 +7,7 @@ import SynclineCore
 /// The mix (share of records): form leads 22 %, tickets 14 % (15 % of new tickets complaints),
 /// ERP orders 10 %, PayPal captures 6 %, bank receipts 5 %, WeCom/DingTalk chat messages 25 %,
 /// Asterisk/Twilio calls 15 %, customer changes 3 %; each valid payment is followed by finance's
-/// booking of it (`DemoFinance`: a few at gross, EUR ones in USD). Of the upstream records, `invalidShare` are
+/// booking of it (`DemoFinance`: a few at gross, some EUR ones less an FX loss). Of the upstream records, `invalidShare` are
 /// deliberately broken (each connector's DLQ gets realistic reasons), about `lateShare` carry a
 /// source time 95 s – 8 min old (delayed beyond the 90 s SLO), and about `strangerShare` of the
 /// chats and calls are with contacts no customer has.

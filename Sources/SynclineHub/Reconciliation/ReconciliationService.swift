@@ -64,7 +64,8 @@ public final class ReconciliationService: Service, Sendable {
         raised.withLock { memory in
             for alert in alerts { memory[alert.alertID] = "\(alert.row.crmNet)|\(alert.row.financeBooked)|\(alert.row.vouchers.count)" }
         }
-        for alert in alerts { logger.warning("reconciliation_gap \(alert.alertID): \(alert.message)") }
+        // The figures are on the alert and in `syncline reconcile` (the log masker would star them).
+        for alert in alerts { logger.warning("\(alert.alertID) raised: run syncline reconcile --only \(alert.row.period)") }
         return alerts
     }
 }
