@@ -42,7 +42,7 @@ public enum Reconciler {
             let group = byVoucher[voucher] ?? []
             let crm = group.filter { $0.side == .crm }
             let finance = group.filter { $0.side == .finance }
-            let anchor = crm.first ?? finance[0]
+            guard let anchor = crm.first ?? finance.first else { continue }
             let key = Key(period: period.key(ofDay: anchor.day), currency: anchor.currency)
             let crmNet = try sum(crm.map(\.amount))
             let booked = try sum(finance.map(\.amount))
