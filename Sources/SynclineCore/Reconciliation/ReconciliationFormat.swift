@@ -27,9 +27,9 @@ public enum ReconciliationFormat {
         }
         let widths = header.indices.map { column in cells.map { $0[column].count }.max() ?? 0 }
         for row in cells {
-            lines.append(row.enumerated().map { index, cell in
+            lines.append(trimmedRight(row.enumerated().map { index, cell in
                 index >= 2 && index <= 5 ? String(repeating: " ", count: widths[index] - cell.count) + cell : cell + String(repeating: " ", count: widths[index] - cell.count)
-            }.joined(separator: "  "))
+            }.joined(separator: "  ")))
         }
         for row in report.rows where !row.vouchers.isEmpty {
             lines.append("")
@@ -47,6 +47,11 @@ public enum ReconciliationFormat {
         return lines
     }
 
+    /// A share with its 6 places (`1.000000`, `0.037021`).
+    public static func share(_ value: ExactDecimal) -> String { (value.rescaledExactly(to: 6) ?? value).description }
+
+    static func trimmedRight(_ line: String) -> String { String(line.reversed().drop(while: { $0 == " " }).reversed()) }
+
     public static func json(_ report: ReconciliationReport) -> JSONValue {
         func number(_ value: ExactDecimal?) -> JSONValue { value.map { .number(money($0)) } ?? .null }
         return .object([
@@ -56,7 +61,7 @@ public enum ReconciliationFormat {
                 .object([
                     "period": .string(row.period), "currency": .string(row.currency), "crm_net": number(row.crmNet),
                     "finance_booked": number(row.financeBooked), "difference": number(row.difference),
-                    "share": .number(row.share.description), "gap": .bool(row.gap), "crm_payments": .number(String(row.crmCount)),
+                    "share": .number(share(row.share)), "gap": .bool(row.gap), "crm_payments": .number(String(row.crmCount)),
                     "finance_entries": .number(String(row.financeCount)), "matched_vouchers": .number(String(row.matchedVouchers)),
                     "vouchers": .array(row.vouchers.map { voucher in
                         .object([
@@ -80,7 +85,7 @@ public enum ReconciliationFormat {
         var lines = [csvHeader]
         for row in report.rows {
             lines.append(["total", row.period, row.currency, "", money(row.crmNet), money(row.financeBooked), money(row.difference),
-                          row.share.description, row.gap ? "true" : "false", "", "", ""].map(field).joined(separator: ","))
+                          share(row.share), row.gap ? "true" : "false", "", "", ""].map(field).joined(separator: ","))
             for voucher in row.vouchers {
                 lines.append([voucher.status.rawValue, row.period, row.currency, voucher.voucherRef, voucher.crmNet.map(money) ?? "",
                               voucher.financeAmount.map(money) ?? "", money(voucher.difference), "", "", voucher.gross.map(money) ?? "",

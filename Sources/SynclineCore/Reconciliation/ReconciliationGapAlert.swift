@@ -44,7 +44,7 @@ public struct ReconciliationGapAlert: Sendable, Equatable {
             ("crm_net", .number(money(row.crmNet))),
             ("finance_booked", .number(money(row.financeBooked))),
             ("difference", .number(money(row.difference))),
-            ("share", .number(row.share.description)),
+            ("share", .number(ReconciliationFormat.share(row.share))),
             ("vouchers_not_agreeing", .number(String(row.vouchers.count))),
         ]
         return HubAlertRecord.make(alertID: alertID, kind: Self.kind, connector: connector, raisedAtMs: raisedAtMs, members: members)
