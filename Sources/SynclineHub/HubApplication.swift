@@ -59,12 +59,15 @@ public func buildApplication(
     try StateDirectory.prepare(options.stateDirectory)
     let ledger = try Ledger(path: Ledger.path(inStateDirectory: options.stateDirectory))
     let identity = try IdentityIndex(path: IdentityIndex.path(inStateDirectory: options.stateDirectory))
+    let metrics = HubMetrics()
     let processors = ConnectorProcessors(
         identity: identity, activities: try ActivityStore(path: ActivityStore.path(inStateDirectory: options.stateDirectory)),
-        catalog: catalog, logger: logger)
+        catalog: catalog, logger: logger, counters: metrics)
     // Checked now (a bad processor option stops the start); built with Kafka once it is known.
     _ = try pipelines.map { spec, pipeline throws(ConfigProblems) in try processors.parts(for: spec, pipeline: pipeline) }
-    let metrics = HubMetrics()
+    // The scheduled reconciliation runs when a connector feeds finance's side (crm.finance_receipts.v1).
+    let reconciliation = pipelines.map(\.0).first(where: ReconciliationSettings.isFinance).map(ReconciliationSettings.read)
+    if let problems = reconciliation?.problems, !problems.isEmpty { throw ConfigProblems(problems) }
     let ledgerWriter = LedgerWriter(ledger: ledger) { [metrics] error in
         metrics.increment(MetricNames.ledgerWriteErrors, [:])
         logger.error("ledger write failed; delivery continues without it: \(error)")
@@ -111,6 +114,9 @@ public func buildApplication(
             runtimeOptions.crashMarkDirectory = ConnectorRuntime.crashMarkDirectory(inStateDirectory: options.stateDirectory)
             runtimes.append(ConnectorRuntime(spec: runSpec, pipeline: runParts.pipeline, options: runtimeOptions, logger: logger))
         }
+    }
+    if let settings = reconciliation?.settings {
+        services.append(.init(service: ReconciliationService(settings: settings, kafka: kafka, catalog: catalog, logger: logger)))
     }
     let alertTail = AlertTail(config: kafka, partitions: catalog[TopicNames.alerts]?.partitions ?? 6, logger: logger)
     let identityService = IdentityIndexService(

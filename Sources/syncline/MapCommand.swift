@@ -31,6 +31,10 @@ struct MapCommand: AsyncParsableCommand {
             Terminal.complain("syncline map: the connector does not load:\n\(problems)")
             throw ExitCode(2)
         }
+        if spec.processor == "assignment" {
+            Terminal.complain("syncline map: connector \(spec.name) assigns leads; `syncline assign --explain --connector \(connector) < lead.json` shows where a lead goes and why")
+            throw ExitCode(2)
+        }
         if let processor = spec.processor {
             Terminal.complain("syncline map: connector \(spec.name) uses the '\(processor)' processor, which keeps state across records (conversations, calls); a one-record dry run cannot show it — run it with `syncline run` against the embedded cluster (`syncline broker`)")
             throw ExitCode(2)

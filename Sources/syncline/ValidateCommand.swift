@@ -57,6 +57,8 @@ struct ValidateCommand: AsyncParsableCommand {
             if let spec {
                 if let problem = unverifiedIngressProblem(spec, file: file.path) { problems.append(problem) }
                 problems += ConnectorLinter.undeclaredTopics(spec, catalog: catalog)
+                if spec.processor == "assignment" { problems += AssignmentRulesParser.parse(spec: spec).problems }
+                if ReconciliationSettings.isFinance(spec) { problems += ReconciliationSettings.read(spec).problems }
                 // Broken samples named `<code>--<what>.json` must be rejected with that code.
                 if let samples {
                     let check = InvalidSampleCheck.run(spec, catalog: catalog, directory: URL(fileURLWithPath: samples).appendingPathComponent(spec.name))

@@ -34,7 +34,7 @@ struct DemoTrafficTests {
         for shape in DemoTraffic.shapes { #expect(shapes.contains(shape), "no \(shape) record generated") }
         #expect(Set(records.map(\.topic)) == [
             TopicNames.customers, TopicNames.rawMarketing, TopicNames.rawTickets, TopicNames.rawERPOrders, TopicNames.rawERPPayments,
-            TopicNames.rawIM, TopicNames.rawTelephony,
+            TopicNames.rawIM, TopicNames.rawTelephony, TopicNames.rawFinanceReceipts,
         ])
         let upstream = records.filter { $0.connector != "customers" }
         let invalid = Double(upstream.filter(\.invalid).count) / Double(upstream.count)
@@ -67,7 +67,7 @@ struct DemoTrafficTests {
         #expect(longest > 300_000, "longest stranger conversation spans \(longest) ms")
     }
 
-    @Test("valid records map through the shipped declarative connectors (marketing, tickets, erp); invalid ones are rejected")
+    @Test("valid records map through the shipped declarative connectors (marketing, tickets, erp, finance); invalid ones are rejected")
     func realismAgainstShippedConnectors() throws {
         let root = ProjectFixture.repositoryRoot
         let catalog = try TopicCatalog.load(directory: root.appendingPathComponent("topics"))
@@ -75,7 +75,7 @@ struct DemoTrafficTests {
         // im and telephony decode in processors that run inside the connector runtime (conversations,
         // call state); their records are exercised end to end by StatusPageBrowserTests.
         for spec in try ConnectorSpecParser.loadAll(directory: root.appendingPathComponent("connectors"))
-        where ["marketing", "tickets", "erp"].contains(spec.name) {
+        where ["marketing", "tickets", "erp", "finance"].contains(spec.name) {
             pipelines[spec.name] = try PipelineBuilder.build(spec, catalog: catalog)
         }
         #expect(pipelines["marketing"] != nil && pipelines["tickets"] != nil && pipelines["erp"] != nil)
@@ -95,7 +95,7 @@ struct DemoTrafficTests {
             }
             checked[record.shape, default: 0] += 1
         }
-        for shape in ["form_lead", "ticket", "ticket_complaint", "erp_order", "paypal_capture", "bank_receipt"] {
+        for shape in ["form_lead", "ticket", "ticket_complaint", "erp_order", "paypal_capture", "bank_receipt", "finance_receipt"] {
             #expect((checked[shape] ?? 0) > 10, "too few \(shape) records checked")
         }
     }

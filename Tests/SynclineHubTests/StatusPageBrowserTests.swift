@@ -44,7 +44,8 @@ struct StatusPageBrowserTests {
         let deadline = ContinuousClock.now + .seconds(150)
         while ContinuousClock.now < deadline {
             page = StatusPageDOM(html: try await chromium.dumpDOM(base + "/"))
-            if page.isLive && names.allSatisfy({ (page.throughput[$0] ?? 0) > 0 }) && page.delayedTableFilled && page.alerts > 0 { break }
+            if page.isLive && names.allSatisfy({ (page.throughput[$0] ?? 0) > 0 }) && page.delayedTableFilled && page.alerts > 0
+                && page.assignmentRules > 0 && page.complaintAlerts > 0 { break }
         }
         #expect(page.isLive, "the page never finished a refresh")
         for name in names {
@@ -57,6 +58,9 @@ struct StatusPageBrowserTests {
         #expect(Set(page.delayedRows.keys) == Set(names))
         // Demo calls with strangers raise unlinked_call alerts, which the page reads from /api/v1/alerts.
         #expect(page.alerts > 0, "no alert shown")
+        // Issue 17: demo complaints raise customer_complained alerts; the lead-assignment card lists its rules.
+        #expect(page.complaintAlerts > 0, "no complaint alert shown")
+        #expect(page.assignmentRules > 0, "the lead-assignment card shows no rule")
 
         let directory = Self.outputDirectory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -84,12 +88,17 @@ struct StatusPageDOM {
         delayedRows.values.contains(5) && delayedRows.values.filter { $0 > 0 }.count >= min(3, delayedRows.count)
     }
 
-    /// Alerts listed (from hub.alerts.v1).
+    /// Alerts listed (from hub.alerts.v1), and among them complaints.
     var alerts = 0
+    var complaintAlerts = 0
+    /// Rule rows of the lead-assignment card (read from /metrics).
+    var assignmentRules = 0
 
     init(html: String) {
         isLive = html.contains("data-live=\"true\"")
         alerts = html.components(separatedBy: "class=\"alert-row\"").count - 1
+        complaintAlerts = html.components(separatedBy: "data-kind=\"customer_complained\"").count - 1
+        assignmentRules = html.components(separatedBy: "class=\"assignment-rule\"").count - 1
         for match in html.matches(of: /data-connector="([^"]+)" data-rps="([0-9.]+)"/) {
             throughput[String(match.1)] = Double(match.2)
         }

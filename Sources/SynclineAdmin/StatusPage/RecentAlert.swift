@@ -5,7 +5,7 @@ import SynclineCore
 /// where it sits in Kafka. Fields an alert does not carry are omitted.
 public struct RecentAlert: Codable, Sendable, Equatable {
     public var alertID: String?
-    /// `unlinked_conversation`, `unlinked_call` or `complaint`.
+    /// `unlinked_conversation`, `unlinked_call`, `customer_complained`, … (the runtime's own kinds too).
     public var kind: String?
     public var severity: String?
     public var connector: String?
@@ -21,6 +21,13 @@ public struct RecentAlert: Codable, Sendable, Equatable {
     public var callID: String?
     public var ticketID: String?
     public var durationSeconds: Int?
+    /// A complaint's customer (`phone:…`, `email:…`, `external:…`), its ticket tags and first line.
+    public var customerRef: String?
+    public var tags: [String]?
+    public var firstLine: String?
+    /// A reconciliation gap's period and currency.
+    public var period: String?
+    public var currency: String?
     /// `hub.alerts.v1[partition]@offset`.
     public var record: String
     /// Kafka record time in ms since the epoch (what "newest first" sorts by when `raised_at` ties).
@@ -39,6 +46,10 @@ public struct RecentAlert: Codable, Sendable, Equatable {
         case callID = "call_id"
         case ticketID = "ticket_id"
         case durationSeconds = "duration_seconds"
+        case customerRef = "customer_ref"
+        case tags
+        case firstLine = "first_line"
+        case period, currency
         case brokerMs = "broker_ms"
     }
 
@@ -70,6 +81,11 @@ public struct RecentAlert: Codable, Sendable, Equatable {
         callID = text("call_id")
         ticketID = text("ticket_id")
         durationSeconds = (object["duration_seconds"] as? NSNumber)?.intValue
+        customerRef = text("customer_ref")
+        tags = (object["tags"] as? [Any])?.compactMap { $0 as? String }
+        firstLine = text("first_line")
+        period = text("period")
+        currency = text("currency")
     }
 }
 
@@ -81,7 +97,10 @@ extension RecentAlert {
         var copy = self
         copy.externalPhone = externalPhone.map(PersonalDataMask.identifier)
         copy.externalID = externalID.map(PersonalDataMask.identifier)
-        copy.message = message.map(PersonalDataMask.text)
+        // A reconciliation gap speaks of money totals only; masking would turn its figures into `***`.
+        if kind != ReconciliationGapAlert.kind { copy.message = message.map(PersonalDataMask.text) }
+        copy.customerRef = customerRef.map(PersonalDataMask.identifier)
+        copy.firstLine = firstLine.map(PersonalDataMask.text)
         return copy
     }
 }

@@ -1,7 +1,8 @@
 /// The status page: one self-contained HTML document (inline CSS and script, no external assets,
 /// works offline). It carries no data: every number comes from the admin JSON API, fetched by the
 /// page itself every 2 s — `/api/v1/connectors`, `/api/v1/channels/health?window=24h`,
-/// `/api/v1/latency/percentiles`, `/api/v1/latency/samples`, `/api/v1/dlq` and `/api/v1/alerts`.
+/// `/api/v1/latency/percentiles`, `/api/v1/latency/samples`, `/api/v1/dlq` and `/api/v1/alerts`
+/// (the lead-assignment card reads `/metrics`: `StatusPageAssignment`).
 enum StatusPageHTML {
     static let document = #"""
 <!doctype html>
@@ -93,7 +94,7 @@ enum StatusPageHTML {
       <tbody><tr><td colspan="11" class="empty">Loading…</td></tr></tbody>
     </table>
   </section>
-  <div class="grid">
+\#(StatusPageAssignment.section)  <div class="grid">
     <section>
       <h2>Latest delayed records <span class="hint">over the connector's SLO · when it happened upstream → when the hub delivered it</span></h2>
       <div class="cards" id="delayed"></div>
@@ -233,7 +234,7 @@ function renderDelayed(list, samples, health) {
 }
 
 const KIND = {
-  complaint: ["bad", "complaint"], unlinked_call: ["warn", "unlinked call"], unlinked_conversation: ["warn", "unlinked chat"],
+  customer_complained: ["bad", "complaint"], reconciliation_gap: ["bad", "reconciliation gap"], unlinked_call: ["warn", "unlinked call"], unlinked_conversation: ["warn", "unlinked chat"],
 };
 function renderAlerts(all) {
   const ul = document.getElementById("alerts");
@@ -254,11 +255,12 @@ function renderAlerts(all) {
   ul.replaceChildren(...alerts.map(a => {
     const [cls, word] = KIND[a.kind] || ["idle", a.kind || "alert"];
     const t = Date.parse(a.raised_at) || a.broker_ms;
-    const who = a.external_phone || a.external_id || a.customer_id || "";
+    const who = a.customer_id || a.external_phone || a.external_id || a.customer_ref || (a.period ? a.period + " " + (a.currency || "") : "");
     return h("li", { class: "alert-row", "data-kind": a.kind || "" },
       h("div", { class: "top" }, h("span", { class: "badge " + cls }, word), h("span", { class: "sub", title: a.raised_at || "" }, t ? localTime(t) + " · " + ago(t) : "")),
       h("div", { class: "msg" }, a.message || ""),
-      h("div", { class: "meta" }, [a.connector, a.source_system, who, a.staff_id ? "staff " + a.staff_id : ""].filter(Boolean).join(" · ")));
+      h("div", { class: "meta" }, [a.connector, a.source_system, who, a.staff_id ? "staff " + a.staff_id : "",
+        a.ticket_id ? "ticket " + a.ticket_id : "", (a.tags || []).join(", ")].filter(Boolean).join(" · ")));
   }));
 }
 
@@ -290,7 +292,9 @@ function renderSummary(list, health) {
 // for the admin token, which the browser's login prompt supplies as the password).
 const UNMASKED = new URLSearchParams(location.search).get("unmasked") === "1" ? "unmasked=1&" : "";
 
+\#(StatusPageAssignment.script)
 async function refresh() {
+  refreshAssignment();
   try {
     const [connectors, channels, percentiles, alerts] = await Promise.all([
       getJSON("/api/v1/connectors"), getJSON("/api/v1/channels/health?window=24h"),

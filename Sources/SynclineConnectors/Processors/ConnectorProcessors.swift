@@ -8,7 +8,9 @@ public import SynclineStore
 /// - `im`: the declared decode stage, then `ChatAbsorbStage`; `ConversationEmitter` emits.
 /// - `telephony`: `CallPayloadDecodeStage` (JSON or form by content) in place of the declared
 ///   decode stage, then `CallStage`.
-/// - no processor: the declared pipeline, plus `FollowUpStage` when it writes leads or activities.
+/// - `assignment`: the declared decode stage, then `AssignmentStage` (lead → crm.lead_assignments.v1).
+/// - no processor: the declared pipeline, plus `FollowUpStage` when it writes leads or activities
+///   and `ComplaintAlertStage` when it writes crm.customer_updates.v1 (complaint alerts).
 ///
 /// Given `kafka` (the hub), `im` and `telephony` keep their state in Kafka: a front loop re-keys
 /// the raw input into `hub.repartition.<connector>.v1` by thread / call, the stateful pipeline
@@ -22,13 +24,17 @@ public struct ConnectorProcessors: Sendable {
     /// One recorder for every connector's leads and tickets (written off the hot path).
     let followUps: FollowUpRecorder
 
-    public static let names: Set<String> = ["im", "telephony"]
+    /// Where processors count what only they know (the hub's metrics).
+    let counters: (any CounterSink)?
 
-    public init(identity: IdentityIndex, activities: ActivityStore, catalog: TopicCatalog?, logger: Logger) {
+    public static let names: Set<String> = ["im", "telephony", "assignment"]
+
+    public init(identity: IdentityIndex, activities: ActivityStore, catalog: TopicCatalog?, logger: Logger, counters: (any CounterSink)? = nil) {
         self.identity = identity
         self.activities = activities
         self.catalog = catalog
         self.logger = logger
+        self.counters = counters
         followUps = FollowUpRecorder(
             store: activities, linker: CustomerLinker(index: identity, phoneRegion: "CN", logger: logger), logger: logger)
     }
@@ -40,9 +46,10 @@ public struct ConnectorProcessors: Sendable {
         logger[metadataKey: "connector"] = "\(spec.name)"
         switch spec.processor {
         case nil:
-            guard FollowUpStage.applies(to: spec) else { return ProcessorParts(pipeline: pipeline) }
-            return ProcessorParts(pipeline: RecordPipeline(
-                stages: pipeline.stages + [FollowUpStage(recorder: followUps)]))
+            var stages = pipeline.stages
+            if FollowUpStage.applies(to: spec) { stages.append(FollowUpStage(recorder: followUps)) }
+            if ComplaintAlertStage.applies(to: spec) { stages.append(ComplaintAlertStage(connector: spec.name)) }
+            return ProcessorParts(pipeline: stages.count == pipeline.stages.count ? pipeline : RecordPipeline(stages: stages))
         case "im"?:
             let settings = try IMSettings(spec: spec)
             let stages: [any RecordStage] = declaredStages(spec, pipeline) + [
@@ -89,6 +96,13 @@ public struct ConnectorProcessors: Sendable {
                 ])
             }
             return parts
+        case "assignment"?:
+            let (rules, problems) = AssignmentRulesParser.parse(spec: spec)
+            let errors = problems.filter { $0.severity == .error }
+            guard let rules, errors.isEmpty else { throw ConfigProblems(errors) }
+            return ProcessorParts(pipeline: RecordPipeline(stages: declaredStages(spec, pipeline) + [
+                AssignmentStage(rules: rules, connector: spec.name, mappingVersion: spec.mappingVersion, catalog: catalog, counters: counters),
+            ]))
         case let name?:
             throw ConfigProblems([ConfigProblem(
                 file: spec.file, field: "processor",

@@ -1,5 +1,5 @@
-/// The hub.alerts.v1 record of an alert the runtime raises itself (`input_expired`, `poison_pill`,
-/// `payload_missing`): the JSON members in order, keyed by alert id, with CloudEvents headers of
+/// The hub.alerts.v1 record of an alert the hub raises itself (`input_expired`, `poison_pill`,
+/// `payload_missing`, `customer_complained`, `reconciliation_gap`): the JSON members in order, keyed by alert id, with CloudEvents headers of
 /// type `syncline.hub.<kind>` — one shape for every such alert.
 public enum HubAlertRecord {
     public static func make(alertID: String, kind: String, connector: String, raisedAtMs: Int64, members: [(String, JSONValue)]) -> OutputRecord {

@@ -63,7 +63,15 @@ public enum MetricNames {
     /// labels: connector, reason (`WebhookRejection` raw values: bad_signature, replayed, rate_limited …)
     public static let ingressRejected = "syncline_ingress_rejected_total"
 
-    // Field completeness — labels: connector, field
+    // Lead assignment (processor `assignment`) — labels: connector, plus
+    /// rule (the deciding rule's name, or `pool`)
+    public static let assignmentDecisions = "syncline_assignment_decisions_total"
+    /// pool — leads no rule took
+    public static let assignmentPoolIntake = "syncline_assignment_pool_intake_total"
+    /// rule, reason (`LeadDecision.SkipReason` but no_match: not_effective, field_empty, unknown_region, zero_weight, capacity)
+    public static let assignmentRuleSkipped = "syncline_assignment_rule_skipped_total"
+
+    // Field completeness — labels: connector, field (the assignment processor counts the lead fields its rules read)
     public static let fieldEmpty = "syncline_field_empty_total"
     public static let fieldSeen = "syncline_field_seen_total"
 
@@ -75,6 +83,9 @@ public enum MetricNames {
     /// One line of help per metric (the `# HELP` text).
     public static let help: [String: String] = [
         recordsConsumed: "Input records consumed, by connector and input topic.",
+        assignmentDecisions: "Leads assigned, by connector and deciding rule (pool: no rule took the lead).",
+        assignmentPoolIntake: "Leads sent to the fallback pool because no rule took them, by connector and pool.",
+        assignmentRuleSkipped: "Assignment rules skipped for a lead they could not serve, by connector, rule and reason.",
         recordsProduced: "Output records acknowledged by the brokers, by connector and output topic.",
         recordsRejected: "Input records rejected to the DLQ, by connector, stage and error code.",
         dlqRecords: "DLQ records acknowledged, by connector and DLQ topic.",
@@ -113,6 +124,6 @@ public enum MetricNames {
         commitFailures, inputExpired, outputsDropped, poisonPills, producerRestarts, inFlightRecords, assignedPartitions, endToEndDelay, upstreamDelay, queueDelay, processingDelay,
         recordsDelayed, clockSkew, sourceTimeUnknown, breakerState, breakerTransitions, rateLimitThrottled,
         consumerLagRecords, consumerLagSeconds, ledgerWriteErrors, fieldEmpty, fieldSeen, ingressRequests, ingressRejected,
-        compiledMismatch,
+        compiledMismatch, assignmentDecisions, assignmentPoolIntake, assignmentRuleSkipped,
     ]
 }

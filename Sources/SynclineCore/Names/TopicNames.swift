@@ -7,6 +7,10 @@ public enum TopicNames {
     public static let activities = "crm.activities.v1"
     public static let orders = "crm.orders.v1"
     public static let payments = "crm.payments.v1"
+    /// Receipts as finance booked them (the finance connector), keyed by receipt_id.
+    public static let financeReceipts = "crm.finance_receipts.v1"
+    /// Lead-assignment decisions (the `assignment` processor), keyed by lead_id.
+    public static let leadAssignments = "crm.lead_assignments.v1"
     public static let alerts = "hub.alerts.v1"
     public static let latency = "hub.latency.v1"
 
@@ -16,6 +20,7 @@ public enum TopicNames {
     public static let rawERPPayments = "raw.erp.payments.v1"
     public static let rawIM = "raw.im.messages.v1"
     public static let rawTelephony = "raw.telephony.calls.v1"
+    public static let rawFinanceReceipts = "raw.finance.receipts.v1"
 
     /// The default DLQ topic of a connector: `hub.dlq.<connector>.v1`.
     public static func dlq(connector: String) -> String { "hub.dlq.\(connector).v1" }

@@ -6,7 +6,8 @@ import SynclineCore
 ///
 /// The mix (share of records): form leads 22 %, tickets 14 % (15 % of new tickets complaints),
 /// ERP orders 10 %, PayPal captures 6 %, bank receipts 5 %, WeCom/DingTalk chat messages 25 %,
-/// Asterisk/Twilio calls 15 %, customer changes 3 %. Of the upstream records, `invalidShare` are
+/// Asterisk/Twilio calls 15 %, customer changes 3 %; each valid payment is followed by finance's
+/// booking of it (`DemoFinance`: a few at gross, some EUR ones less an FX loss). Of the upstream records, `invalidShare` are
 /// deliberately broken (each connector's DLQ gets realistic reasons), about `lateShare` carry a
 /// source time 95 s – 8 min old (delayed beyond the 90 s SLO), and about `strangerShare` of the
 /// chats and calls are with contacts no customer has.
@@ -40,7 +41,7 @@ public struct DemoTraffic: Sendable {
     /// Every shape the generator publishes.
     public static let shapes = [
         "customer_change", "form_lead", "ticket", "ticket_complaint", "erp_order", "paypal_capture", "bank_receipt",
-        "wecom_message", "dingtalk_message", "asterisk_cdr", "twilio_callback",
+        "wecom_message", "dingtalk_message", "asterisk_cdr", "twilio_callback", "finance_receipt",
     ]
 
     static let mix: [(kind: String, weight: Double)] = [
@@ -56,6 +57,8 @@ public struct DemoTraffic: Sendable {
     private var erp = DemoERP()
     private var chats = DemoChats()
     private var calls = DemoCalls()
+    /// Finance's bookings of the latest payments, published next.
+    private var bookings: [DemoRecord] = []
 
     public init(settings: Settings = Settings(), nowMs: Int64) {
         self.settings = settings
@@ -72,6 +75,7 @@ public struct DemoTraffic: Sendable {
 
     /// The next record of the continuous mix, happening at `nowMs`.
     public mutating func next(nowMs: Int64) -> DemoRecord {
+        if !bookings.isEmpty { return bookings.removeFirst() }
         var draw = Double.random(in: 0..<1, using: &random)
         var kind = "marketing"
         for entry in Self.mix {
@@ -90,10 +94,12 @@ public struct DemoTraffic: Sendable {
             return tickets.make(nowMs: nowMs, sourceMs: sourceMs, invalid: invalid, people: people, random: &random)
         case "order":
             return erp.order(nowMs: nowMs, sourceMs: sourceMs, invalid: invalid, people: people, random: &random)
-        case "paypal":
-            return erp.paypal(nowMs: nowMs, sourceMs: sourceMs, invalid: invalid, people: people, random: &random)
-        case "bank":
-            return erp.bank(nowMs: nowMs, sourceMs: sourceMs, invalid: invalid, people: people, random: &random)
+        case "paypal", "bank":
+            let payment = kind == "paypal"
+                ? erp.paypal(nowMs: nowMs, sourceMs: sourceMs, invalid: invalid, people: people, random: &random)
+                : erp.bank(nowMs: nowMs, sourceMs: sourceMs, invalid: invalid, people: people, random: &random)
+            if let booking = DemoFinance.booking(for: payment, bookedMs: nowMs, random: &random) { bookings.append(booking) }
+            return payment
         case "chat":
             return chats.make(
                 nowMs: nowMs, invalid: invalid, lateShare: settings.lateShare, strangerShare: settings.strangerShare, people: people,

@@ -1,0 +1,4 @@
+public import SynclineCore
+
+/// Processors count into the hub's registry (assignment decisions, skipped rules …).
+extension HubMetrics: CounterSink {}
