@@ -9,6 +9,6 @@ struct Syncline: AsyncParsableCommand {
         subcommands: [
             UpCommand.self, RunCommand.self, BrokerCommand.self, TopicsCommand.self, StatusCommand.self,
             LatencyCommand.self, ValidateCommand.self, TestCommand.self, MapCommand.self, DLQCommand.self, ReportCommand.self, BenchPipelineCommand.self,
-            BenchStateCommand.self,
+            BenchStateCommand.self, DiffCommand.self, TraceCommand.self, LineageCommand.self, ResyncCommand.self,
         ])
 }
