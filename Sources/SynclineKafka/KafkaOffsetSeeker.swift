@@ -40,56 +40,43 @@ public struct KafkaOffsetSeeker: Sendable {
         let consumer = try KafkaConsumer(config: config, groupID: "syncline-seek-\(UUID().uuidString)", logger: logger)
         defer { consumer.close() }
         let answered = (try? consumer.offsetsForTimes(topic: topic, partitions: ids, timestampMs: timestampMs)) ?? [:]
-        var result: [Position] = []
+        var result: [Int32: Position] = [:]
+        var searches: [Int32: Search] = [:]
         for partition in ids {
             let marks = try consumer.watermarks(topic: topic, partition: partition)
-            guard marks.high > marks.low else {
-                result.append(Position(partition: partition, offset: marks.high, low: marks.low, high: marks.high, method: .empty, probes: 0))
-                continue
-            }
-            if let offset = answered[partition], offset >= 0 {
-                result.append(Position(partition: partition, offset: offset, low: marks.low, high: marks.high, method: .broker, probes: 0))
-                continue
-            }
-            var probes = 0
-            let found = try search(consumer, topic: topic, partition: partition, low: marks.low, high: marks.high, timestampMs: timestampMs, probes: &probes)
-            result.append(Position(partition: partition, offset: found, low: marks.low, high: marks.high, method: .search, probes: probes))
-        }
-        return result
-    }
-
-    /// The first offset in [low, high) whose record is at or after `timestampMs`; `high` when none is.
-    func search(
-        _ consumer: KafkaConsumer, topic: String, partition: Int32, low: Int64, high: Int64, timestampMs: Int64, probes: inout Int
-    ) throws(KafkaError) -> Int64 {
-        probes += 1
-        guard let last = try record(consumer, topic: topic, partition: partition, at: high - 1), (last.timestampMs ?? 0) >= timestampMs else {
-            return high
-        }
-        var lo = low
-        var hi = last.offset
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2
-            probes += 1
-            guard let probe = try record(consumer, topic: topic, partition: partition, at: mid) else { return hi }
-            if (probe.timestampMs ?? 0) >= timestampMs {
-                hi = min(mid, probe.offset)
+            if marks.high <= marks.low {
+                result[partition] = Position(partition: partition, offset: marks.high, low: marks.low, high: marks.high, method: .empty, probes: 0)
+            } else if let offset = answered[partition], offset >= 0 {
+                result[partition] = Position(partition: partition, offset: offset, low: marks.low, high: marks.high, method: .broker, probes: 0)
             } else {
-                lo = probe.offset + 1
+                searches[partition] = Search(low: marks.low, high: marks.high)
             }
         }
-        return lo
+        // Every partition's binary search advances in the same round: one assignment, one fetch each.
+        while searches.values.contains(where: { $0.next != nil }) {
+            let probes = searches.compactMapValues(\.next)
+            let found = try records(consumer, topic: topic, at: probes)
+            for (partition, offset) in probes {
+                searches[partition]?.learn(found[partition], probed: offset, timestampMs: timestampMs)
+            }
+        }
+        for (partition, search) in searches {
+            result[partition] = Position(
+                partition: partition, offset: search.answer, low: search.low, high: search.high, method: .search, probes: search.probes)
+        }
+        return ids.compactMap { result[$0] }
     }
 
-    /// The first record at or after `offset` of one partition (nil when none arrives within 10 s).
-    func record(_ consumer: KafkaConsumer, topic: String, partition: Int32, at offset: Int64) throws(KafkaError) -> InputRecord? {
-        try consumer.assign([TopicPartition(topic: topic, partition: partition, offset: offset)])
+    /// The first record at or after each partition's offset (absent where none arrives within 10 s).
+    func records(_ consumer: KafkaConsumer, topic: String, at offsets: [Int32: Int64]) throws(KafkaError) -> [Int32: InputRecord] {
+        try consumer.assign(offsets.map { TopicPartition(topic: topic, partition: $0.key, offset: $0.value) })
+        var found: [Int32: InputRecord] = [:]
         let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if let found = consumer.poll(maxRecords: 1_000, timeoutMs: 100).first(where: { $0.partition == partition && $0.offset >= offset }) {
-                return found
+        while found.count < offsets.count && ContinuousClock.now < deadline {
+            for record in consumer.poll(maxRecords: 5_000, timeoutMs: 100) where found[record.partition] == nil {
+                if let wanted = offsets[record.partition], record.offset >= wanted { found[record.partition] = record }
             }
         }
-        return nil
+        return found
     }
 }

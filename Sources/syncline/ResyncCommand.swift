@@ -58,12 +58,13 @@ struct ResyncCommand: AsyncParsableCommand {
         }
         let counts = partitions
         let plan = try await BlockingThread.run { () throws -> ResyncPlan in
+            // Committed offsets first, then the end offsets (a group still consuming moves on meanwhile).
+            let all = spec.inputTopics.flatMap { topic in (0..<Int32(counts[topic] ?? 1)).map { TopicPartition(topic: topic, partition: $0) } }
+            let committed = try KafkaGroupRewinder(config: config, logger: logger).committed(group: groupID, partitions: all)
             var positions: [String: [KafkaOffsetSeeker.Position]] = [:]
             for topic in spec.inputTopics {
                 positions[topic] = try KafkaOffsetSeeker(config: config, logger: logger).offsets(topic: topic, partitions: counts[topic] ?? 1, atOrAfterMs: sinceMs)
             }
-            let all = positions.flatMap { topic, list in list.map { TopicPartition(topic: topic, partition: $0.partition) } }
-            let committed = try KafkaGroupRewinder(config: config, logger: logger).committed(group: groupID, partitions: all)
             return ResyncPlan(positions: positions, committed: committed)
         }
         Terminal.say("group \(groupID) → first records at or after \(UTCTimestamp.format(ms: sinceMs))")

@@ -79,21 +79,21 @@ struct TraceCommand: AsyncParsableCommand {
             let hops = RecordTracer.follow(origin, candidates: candidates)
             Terminal.say("trace of \(origin.coordinates): \(hops.count - 1) record(s) made from it")
             for hop in hops { Terminal.say(hop.line(mask: mask)) }
-            for line in try ledgerLines(origin, ledger: ledger, mask: mask) { Terminal.say(line) }
+            for line in try ledgerLines(hops.map(\.record), ledger: ledger, mask: mask) { Terminal.say(line) }
         }
     }
 
-    /// What the ledger knows of the record: its DLQ index entries and delayed-record samples
-    /// (with the latency attribution).
-    func ledgerLines(_ origin: InputRecord, ledger: Ledger?, mask: (String) -> String) throws -> [String] {
+    /// What the ledger knows of the record and the hops made from it (a stateful connector's entries
+    /// name its repartition record): DLQ index entries and delayed-record samples with the attribution.
+    func ledgerLines(_ records: [InputRecord], ledger: Ledger?, mask: (String) -> String) throws -> [String] {
         guard let ledger else { return ["ledger: none at \(Ledger.path(inStateDirectory: common.stateURL))"] }
         var lines: [String] = []
         for entry in try ledger.deadLetters(connector: nil, code: nil, limit: 100_000)
-        where Self.matches(entry.sourceTopic, entry.sourcePartition, entry.sourceOffset, origin) {
+        where records.contains(where: { Self.matches(entry.sourceTopic, entry.sourcePartition, entry.sourceOffset, $0) }) {
             lines.append("ledger dlq: \(UTCTimestamp.format(ms: entry.failedAtMs)) \(entry.connector) \(entry.stage)/\(entry.code)\(entry.field.map { " field \($0)" } ?? "") → \(entry.dlqTopic)[\(entry.dlqPartition)]@\(entry.dlqOffset): \(mask(entry.message))")
         }
         for sample in try ledger.latestDelayedSamples(connector: nil, limit: 100_000)
-        where Self.matches(sample.sourceTopic, sample.sourcePartition, sample.sourceOffset, origin) {
+        where records.contains(where: { Self.matches(sample.sourceTopic, sample.sourcePartition, sample.sourceOffset, $0) }) {
             lines.append(
                 "ledger delayed: \(sample.connector) → \(sample.outputTopic): source \(UTCTimestamp.format(ms: sample.sourceMs)), broker \(UTCTimestamp.format(ms: sample.brokerMs)), consumed \(UTCTimestamp.format(ms: sample.consumeMs)), acknowledged \(UTCTimestamp.format(ms: sample.ackMs)); delay \(sample.delayMs) ms, attributed to \(sample.attribution)")
         }

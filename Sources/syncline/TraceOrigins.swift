@@ -21,13 +21,18 @@ struct TraceOrigins {
         return Array(matching.suffix(limit))
     }
 
-    /// The raw record(s) of an upstream event: the ledger's DLQ index names rejected ones; otherwise
+    /// The raw record(s) of an upstream event: the ledger's DLQ index and delayed samples name
+    /// rejected and late ones (by the input they came from: the raw topic, or for a stateful connector
+    /// its repartition topic); otherwise
     /// any canonical output or DLQ record whose `ce_id` is the id names its input by its lineage
     /// (through the repartition topic for a stateful connector).
     func byEventID(_ eventID: String, ledger: Ledger?) async throws -> [InputRecord] {
         var coordinates: [(topic: String, partition: Int32, offset: Int64)] = []
         for entry in try ledger?.deadLetters(connector: nil, code: nil, limit: 100_000) ?? [] where entry.eventID == eventID {
             coordinates.append((entry.sourceTopic, Int32(entry.sourcePartition), entry.sourceOffset))
+        }
+        for sample in try ledger?.latestDelayedSamples(connector: nil, limit: 100_000) ?? [] where sample.eventID == eventID {
+            coordinates.append((sample.sourceTopic, Int32(sample.sourcePartition), sample.sourceOffset))
         }
         if coordinates.isEmpty {
             var scanned = Set<String>()

@@ -7,7 +7,7 @@ extension LineageGraph {
         for kind in Kind.allCases {
             let members = nodes.filter { $0.kind == kind }
             guard !members.isEmpty else { continue }
-            out.append("  subgraph \(kind.rawValue)s")
+            out.append("  subgraph \(kind.rawValue)[\"\(kind.title)\"]")
             for node in members {
                 out.append(kind == .connector ? "    \(node.id)[[\"\(node.label)\"]]" : "    \(node.id)[\"\(node.label)\"]")
             }

@@ -5,6 +5,17 @@ public struct LineageGraph: Sendable, Equatable {
     /// Which column a node is drawn in, left to right.
     public enum Kind: String, Sendable, CaseIterable, Codable {
         case system, raw, connector, canonical, hub
+
+        /// The column's heading.
+        public var title: String {
+            switch self {
+            case .system: return "upstream systems"
+            case .raw: return "raw topics"
+            case .connector: return "connectors"
+            case .canonical: return "canonical topics"
+            case .hub: return "hub topics"
+            }
+        }
     }
 
     public struct Node: Sendable, Equatable, Codable {

@@ -28,7 +28,10 @@ extension LineageGraph {
             } else if edge.label == "dlq", let live = byNode[edge.from] {
                 let share = live.consumed == 0 ? 0 : Double(live.deadLettered) / Double(live.consumed) * 100
                 copy.edges[index].live = "\(Self.rate(share))% of \(live.consumed)"
-            } else if let live = byNode[edge.from], copy.node(edge.to)?.kind == .canonical {
+            } else if let live = byNode[edge.from], copy.node(edge.to)?.kind == .canonical,
+                copy.edges.filter({ $0.from == edge.from && copy.node($0.to)?.kind == .canonical }).count == 1
+            {
+                // The hub counts outputs per connector, not per route: shown only where one topic gets them all.
                 copy.edges[index].live = "\(live.produced) out"
             }
         }
