@@ -2,8 +2,9 @@
 /// canonical topics above the hub's own), edges as curves labelled with the route and, when the hub
 /// runs, its live figures. Self-contained: no script, no external fonts.
 public enum LineageSVG {
-    static let columnX = [20, 200, 450, 660]
-    static let width = [150, 220, 170, 230]
+    static let columnX = [20, 190, 560, 920]
+    static let width = [130, 220, 150, 230]
+    static let totalWidth = 1170
     static let rowHeight = 34
     static let boxHeight = 24
 
@@ -18,12 +19,13 @@ public enum LineageSVG {
             for (row, node) in members.enumerated() { place[node.id] = (columnX[index], top + row * rowHeight, index) }
         }
         var out = [
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"910\" height=\"\(height)\" viewBox=\"0 0 910 \(height)\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"11\">",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(totalWidth)\" height=\"\(height)\" viewBox=\"0 0 \(totalWidth) \(height)\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"11\">",
             "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>",
         ]
         for (index, title) in ["upstream systems", "raw topics", "connectors", "canonical and hub topics"].enumerated() {
             out.append("<text x=\"\(columnX[index])\" y=\"28\" font-weight=\"bold\" fill=\"#374151\">\(title)</text>")
         }
+        var labelled = Set<String>()
         for edge in graph.edges {
             guard let from = place[edge.from], let to = place[edge.to] else { continue }
             let x1 = from.x + width[from.column]
@@ -32,10 +34,12 @@ public enum LineageSVG {
             let y2 = to.y + boxHeight / 2
             let bend = (x2 - x1) / 2
             let colour = edge.label == "dlq" ? "#dc2626" : (edge.live == nil ? "#9ca3af" : "#2563eb")
-            out.append("<path d=\"M\(x1),\(y1) C\(x1 + bend),\(y1) \(x2 - bend),\(y2) \(x2),\(y2)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.2\"><title>\(escape(LineageGraph.escapedLabel(edge)))</title></path>")
-            if edge.live != nil || to.column == 3 {
-                let label = escape(LineageGraph.escapedLabel(edge))
-                out.append("<text x=\"\(x2 - 4)\" y=\"\(y2 - 3)\" text-anchor=\"end\" font-size=\"9\" fill=\"\(colour)\">\(label)</text>")
+            out.append("<path data-from=\"\(escape(edge.from))\" data-to=\"\(escape(edge.to))\" data-label=\"\(escape(edge.label))\" d=\"M\(x1),\(y1) C\(x1 + bend),\(y1) \(x2 - bend),\(y2) \(x2),\(y2)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.2\"><title>\(escape(LineageGraph.escapedLabel(edge)))</title></path>")
+            // One label per target and text, at the target end (edges converge there), cut to fit the gap.
+            let text = LineageGraph.escapedLabel(edge)
+            if (edge.live != nil || to.column == 3) && labelled.insert("\(edge.to) \(text)").inserted {
+                let short = text.count > 44 ? String(text.prefix(43)) + "…" : text
+                out.append("<text x=\"\(x2 - 6)\" y=\"\(y2 - 4)\" text-anchor=\"end\" font-size=\"9\" fill=\"\(colour)\">\(escape(short))</text>")
             }
         }
         for node in graph.nodes {
