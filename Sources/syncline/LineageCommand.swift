@@ -78,7 +78,9 @@ struct LineageCommand: AsyncParsableCommand {
         }
         for writer in writers {
             Terminal.say("")
-            Terminal.say("\(writer.connector) / route \(writer.route)  (\(writer.file): \(writer.location))")
+            let root = common.rootURL.standardizedFileURL.path + "/"
+            let file = writer.file.hasPrefix(root) ? String(writer.file.dropFirst(root.count)) : writer.file
+            Terminal.say("\(writer.connector) / route \(writer.route)  (\(file): \(writer.location))")
             Terminal.say("  source: \(writer.source)")
             if !writer.normalisation.isEmpty { Terminal.say("  normalisation: \(writer.normalisation.joined(separator: "; "))") }
             for rule in writer.rules { Terminal.say("  rule: \(rule)") }
