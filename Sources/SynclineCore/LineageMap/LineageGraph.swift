@@ -18,12 +18,14 @@ public struct LineageGraph: Sendable, Equatable {
         }
     }
 
+    /// A system, topic or connector; `id` is safe in Mermaid and dot, `label` is the name.
     public struct Node: Sendable, Equatable, Codable {
         public var id: String
         public var label: String
         public var kind: Kind
     }
 
+    /// Data flowing from one node to another.
     public struct Edge: Sendable, Equatable, Codable {
         public var from: String
         public var to: String
