@@ -3,7 +3,8 @@ import SynclineCore
 import SynclineKafka
 import Testing
 
-/// `syncline lineage` on the shipped project, and the lineage page of a running hub with live figures.
+/// `syncline lineage` on the shipped project, and the lineage page of a running hub with live
+/// figures, also as headless Chromium renders it (screenshot in `.build/test-output/lineage-page.png`).
 @Suite("syncline lineage and the lineage page", .serialized)
 struct LineageEndToEndTests {
     @Test("text forms and --field on the shipped topics and connectors")
@@ -26,7 +27,7 @@ struct LineageEndToEndTests {
         #expect(try await wrong.waitForExit() == 2)
     }
 
-    @Test("GET /lineage on a running hub: the SVG, with the connector's live input rate and DLQ share once records flow")
+    @Test("GET /lineage on a running hub: the SVG with the connector's live input rate and DLQ share once records flow, rendered in headless Chromium")
     func livePage() async throws {
         let project = try ProjectFixture(connectors: ["mirror.yaml": ProjectFixture.mirror])
         let hub = try HubProcess(["up", "--root", project.root.path, "--state", project.state.path, "--admin", "127.0.0.1:0", "--log-level", "warning"])
@@ -53,6 +54,23 @@ struct LineageEndToEndTests {
         let document = try JSONSerialization.jsonObject(with: answer.body) as? [String: Any]
         let edges = document?["edges"] as? [[String: Any]] ?? []
         #expect(edges.contains { $0["label"] as? String == "reads" && ($0["live"] as? String)?.hasSuffix("rec/s") == true })
+
+        // The page as a browser renders it (headless Chromium, as the status page is checked), and its screenshot.
+        let chromium = try #require(Chromium.find(), "headless Chromium is needed: run `ops/setup --test` (Debian package chromium)")
+        let dom = try await chromium.dumpDOM(admin + "/lineage")
+        #expect(dom.contains("<svg"), "no SVG in the rendered page: \(dom.prefix(500))")
+        #expect(dom.contains(#"data-from="connector_mirror" data-to="hub_hub_dlq_marketing_v1" data-label="dlq""#))
+        #expect(dom.contains("dlq · 10.0% of 30</title>"), "the DLQ edge's live share in the rendered SVG")
+        for topic in try TopicCatalog.load(directory: project.root.appendingPathComponent("topics")).topics {
+            #expect(dom.contains(">\(topic.name)</text>"), "topic \(topic.name) not drawn")
+        }
+        let directory = StatusPageBrowserTests.outputDirectory
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let shot = directory.appendingPathComponent("lineage-page.png")
+        try await chromium.screenshot(admin + "/lineage", to: shot)
+        let size = (try FileManager.default.attributesOfItem(atPath: shot.path)[.size] as? NSNumber)?.intValue ?? 0
+        #expect(size > 10_000, "screenshot at \(shot.path) is \(size) bytes")
+
         hub.signal(SIGTERM)
         #expect(try await hub.waitForExit() == 0)
     }
