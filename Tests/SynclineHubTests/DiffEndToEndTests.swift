@@ -69,6 +69,12 @@ struct DiffEndToEndTests {
         #expect(out.contains("fields no output carries any more: none"))
         #expect(diff.errors.contains("\(veryLow) record(s) would newly go to hub.dlq.marketing.v1"))
 
+        // --since reads the same records (offsets for the time found by searching: the mock has no lookup).
+        let since = try HubProcess(["diff", "--connector", broken, "--against", shipped, "--brokers", cluster.bootstrapServers, "--since", "10m"]
+            + ["--root", project.root.path, "--state", project.state.path])
+        #expect(try await since.waitForExit(timeout: .seconds(120)) == 1, "stderr: \(since.errors.suffix(2000))")
+        #expect(since.output.contains("new rejections (delivered before, DLQ now): \(veryLow)"), "\(since.output)")
+
         let accepted = try HubProcess(["diff", "--connector", broken, "--against", shipped, "--accept"] + base)
         #expect(try await accepted.waitForExit(timeout: .seconds(120)) == 0, "stderr: \(accepted.errors.suffix(2000))")
         #expect(accepted.output.contains("accepted: \(veryLow) record(s) would newly go to hub.dlq.marketing.v1 (--accept)"))
