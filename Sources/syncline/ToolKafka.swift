@@ -34,6 +34,22 @@ extension ToolKafka {
         }
     }
 
+    /// Every record of all partitions of `topic` written from `fromMs` up to (not including) `toMs`:
+    /// both ends found as offsets for times, so a trace of an old record reads only its window.
+    static func readWindow(topic: String, partitions: Int, fromMs: Int64, toMs: Int64, config: KafkaConfig, logger: Logger) async throws -> [InputRecord] {
+        try await BlockingThread.run { () throws -> [InputRecord] in
+            let seeker = KafkaOffsetSeeker(config: config, logger: logger)
+            let ids = (0..<Int32(partitions)).map { $0 }
+            let starts = try seeker.offsets(topic: topic, partitions: ids, atOrAfterMs: fromMs)
+            let ends = try seeker.offsets(topic: topic, partitions: ids, atOrAfterMs: toMs)
+            var from: [Int32: Int64] = [:]
+            var to: [Int32: Int64] = [:]
+            for position in starts { from[position.partition] = position.offset }
+            for position in ends { to[position.partition] = position.offset }
+            return try KafkaRangeReader(config: config, logger: logger).read(topic: topic, from: from, to: to, timeout: .seconds(120))
+        }
+    }
+
     /// One record by its coordinates (nil when the topic no longer holds it).
     static func record(topic: String, partition: Int32, offset: Int64, config: KafkaConfig, logger: Logger) async throws -> InputRecord? {
         try await BlockingThread.run {

@@ -66,13 +66,15 @@ struct TraceCommand: AsyncParsableCommand {
         }
         let masker = PIIMasker(unmasked: unmasked)
         let mask: (String) -> String = { masker.mask($0) }
+        // What was made from the records is written after them: read each downstream topic from a
+        // little before the first (clock skew between hosts) to --within after the last.
         let firstMs = origins.compactMap(\.timestampMs).min() ?? sinceMs
+        let lastMs = origins.compactMap(\.timestampMs).max() ?? firstMs
         var candidates: [InputRecord] = []
         for outputTopic in finder.downstreamTopics(of: Set(origins.map(\.topic))) {
             guard let partitions = catalog[outputTopic]?.partitions else { continue }
-            let records = try await ToolKafka.readSince(
-                topic: outputTopic, partitions: (0..<Int32(partitions)).map { $0 }, sinceMs: firstMs - 5_000, config: config, logger: logger)
-            candidates += records.filter { ($0.timestampMs ?? firstMs) <= (origins.compactMap(\.timestampMs).max() ?? firstMs) + withinMs }
+            candidates += try await ToolKafka.readWindow(
+                topic: outputTopic, partitions: partitions, fromMs: firstMs - 5_000, toMs: lastMs + withinMs, config: config, logger: logger)
         }
         for (index, origin) in origins.enumerated() {
             if index > 0 { Terminal.say("") }
