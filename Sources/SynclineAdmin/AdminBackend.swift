@@ -1,3 +1,4 @@
+public import SynclineCore
 public import SynclineStore
 
 /// What the admin server asks of the running hub. The hub implements it; the server only speaks HTTP.
@@ -15,6 +16,8 @@ public protocol AdminBackend: Sendable {
     func delayPercentiles() -> [DelayPercentiles]
     /// The latest records of `hub.alerts.v1`, newest first.
     func recentAlerts(limit: Int) async throws -> [RecentAlert]
+    /// The lineage map drawn from the declarations, before live figures (the lineage page).
+    func lineage() -> LineageGraph?
 }
 
 extension AdminBackend {
@@ -22,4 +25,6 @@ extension AdminBackend {
     public func delayPercentiles() -> [DelayPercentiles] { [] }
     /// A backend that cannot read Kafka reports no alerts.
     public func recentAlerts(limit: Int) async throws -> [RecentAlert] { [] }
+    /// A backend without declarations draws no lineage map.
+    public func lineage() -> LineageGraph? { nil }
 }

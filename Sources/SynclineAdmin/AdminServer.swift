@@ -64,6 +64,7 @@ public enum AdminServer {
 
     static func addRoutes(to router: Router<BasicRequestContext>, backend: any AdminBackend, token: BearerToken?) {
         StatusPage.addRoutes(to: router, backend: backend, token: token)
+        LineagePage.addRoutes(to: router, backend: backend)
         router.get("healthz") { _, _ in "ok\n" }
         router.get("readyz") { _, _ -> Response in
             let reasons = backend.readiness()

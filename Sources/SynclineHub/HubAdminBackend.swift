@@ -4,7 +4,7 @@ public import SynclineRuntime
 public import SynclineStore
 import Foundation
 import Synchronization
-import SynclineCore
+public import SynclineCore
 
 /// The running hub as the admin server sees it: connector status, pause/resume, metrics, readiness.
 public final class HubAdminBackend: AdminBackend, @unchecked Sendable {
@@ -16,12 +16,15 @@ public final class HubAdminBackend: AdminBackend, @unchecked Sendable {
     public let alertTail: AlertTail?
     /// The identity index reader: ready only once it has caught up with `crm.customers.v1`.
     public let identity: IdentityIndexService?
+    /// The lineage map of the hub's declarations (the admin server's lineage page).
+    public let lineageGraph: LineageGraph?
     private let rates = Mutex<[String: (at: ContinuousClock.Instant, consumed: Int, rate: Double)]>([:])
 
     public init(
         runtimes: [ConnectorRuntime], metrics: HubMetrics, ledger: Ledger, delays: DelayWindow? = nil, alertTail: AlertTail? = nil,
-        identity: IdentityIndexService? = nil
+        identity: IdentityIndexService? = nil, lineage: LineageGraph? = nil
     ) {
+        self.lineageGraph = lineage
         self.identity = identity
         self.delays = delays
         self.alertTail = alertTail
@@ -29,6 +32,8 @@ public final class HubAdminBackend: AdminBackend, @unchecked Sendable {
         self.metrics = metrics
         self.ledger = ledger
     }
+
+    public func lineage() -> LineageGraph? { lineageGraph }
 
     public func connectors() -> [ConnectorStatus] {
         runtimes.map { runtime in

@@ -122,7 +122,8 @@ public func buildApplication(
     let identityService = IdentityIndexService(
         index: identity, kafka: kafka, partitions: catalog[TopicNames.customers]?.partitions ?? 12, logger: logger)
     let backend = HubAdminBackend(
-        runtimes: runtimes, metrics: metrics, ledger: ledger, delays: delays, alertTail: alertTail, identity: identityService)
+        runtimes: runtimes, metrics: metrics, ledger: ledger, delays: delays, alertTail: alertTail, identity: identityService,
+        lineage: LineageGraphBuilder.build(catalog: catalog, specs: specs))
     // Webhook ingress on its own listener: its publisher starts before, and stops after, it.
     if let address = options.ingress {
         if let ingress = try IngressPublisher.assemble(specs: pipelines.map(\.0), kafka: kafka, metrics: metrics, logger: logger) {

@@ -7,7 +7,7 @@ import SynclineCore
 /// topic, keeps the state (restored from `hub.state.<name>.v1` on assignment) and produces the
 /// canonical records, alerts and state changes. Both report under their own connector name; only
 /// the second times records (a delayed record is observed once).
-enum StatefulWiring {
+public enum StatefulWiring {
     static func loops(_ spec: ConnectorSpec, _ parts: ProcessorParts) -> [(ConnectorSpec, ProcessorParts)] {
         guard let rekey = parts.rekey, let input = parts.statefulInput else { return [(spec, parts)] }
         var front = spec
@@ -25,5 +25,5 @@ enum StatefulWiring {
     }
 
     /// The front loop's connector name: `<connector>-rekey`.
-    static func rekeyName(_ connector: String) -> String { "\(connector)-rekey" }
+    public static func rekeyName(_ connector: String) -> String { "\(connector)-rekey" }
 }

@@ -6,7 +6,7 @@ import Synchronization
 /// no offset is stored implicitly. Blocking calls (`poll`, synchronous `commit`, `close`) belong on
 /// a dedicated thread, never on Swift's cooperative pool.
 public final class KafkaConsumer: @unchecked Sendable {
-    private let core: RDKafkaConsumerCore
+    let core: RDKafkaConsumerCore
     private let closed = Atomic<Bool>(false)
     public let groupID: String
 

@@ -10,5 +10,6 @@ struct Syncline: AsyncParsableCommand {
             UpCommand.self, RunCommand.self, BrokerCommand.self, TopicsCommand.self, StatusCommand.self,
             LatencyCommand.self, ValidateCommand.self, TestCommand.self, MapCommand.self, DLQCommand.self, ReportCommand.self, BenchPipelineCommand.self,
             BenchStateCommand.self, AssignCommand.self, ReconcileCommand.self,
+            DiffCommand.self, TraceCommand.self, LineageCommand.self, ResyncCommand.self,
         ])
 }

@@ -36,7 +36,10 @@ struct AdminAccessTests {
         try Self.recordRejection(hub)
         let bearer = ["Authorization": "Bearer \(token)"]
         let basic = ["Authorization": "Basic " + Data("ops:\(token)".utf8).base64EncodedString()]
-        for path in ["/api/v1/dlq", "/api/v1/alerts", "/api/v1/latency/samples", "/api/v1/connectors", "/api/v1/channels/health", "/", "/metrics"] {
+        for path in [
+            "/api/v1/dlq", "/api/v1/alerts", "/api/v1/latency/samples", "/api/v1/connectors", "/api/v1/channels/health", "/", "/metrics",
+            "/lineage", "/lineage.svg", "/api/v1/lineage",
+        ] {
             let open = try await hub.admin("GET", path)
             #expect(open.status == 401, "GET \(path) without the token answered \(open.status)")
             #expect(!open.text.contains("12345") && !open.text.contains("li.lei"))
