@@ -7,6 +7,11 @@ public protocol AdminBackend: Sendable {
     /// Pauses a connector's consumption and returns once it is in effect; false when no connector has that name.
     func pause(connector: String) async -> Bool
     func resume(connector: String) -> Bool
+    /// Stops a connector while the hub runs on (it drains, commits and leaves its consumer group)
+    /// and returns once it has; false when no connector has that name or it is not running.
+    func stop(connector: String) async -> Bool
+    /// Starts a connector stopped by `stop(connector:)` again; false when there is none so stopped.
+    func start(connector: String) -> Bool
     /// Prometheus text exposition of every metric.
     func metricsText() -> [UInt8]
     /// Ready when every connector has its partitions and the ledger is open; otherwise the reasons.
@@ -21,6 +26,9 @@ public protocol AdminBackend: Sendable {
 }
 
 extension AdminBackend {
+    /// A backend that cannot stop its connectors refuses.
+    public func stop(connector: String) async -> Bool { false }
+    public func start(connector: String) -> Bool { false }
     /// A backend that keeps no delay window reports none.
     public func delayPercentiles() -> [DelayPercentiles] { [] }
     /// A backend that cannot read Kafka reports no alerts.

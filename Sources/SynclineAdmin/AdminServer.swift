@@ -90,6 +90,24 @@ public enum AdminServer {
             let name = context.parameters.get("name") ?? ""
             return try outcome(name, found: backend.resume(connector: name), state: "running")
         }
+        api.post("connectors/:name/stop") { request, context -> Response in
+            let allowed = try authorize(request, token: token)
+            if let refusal = allowed { return refusal }
+            let name = context.parameters.get("name") ?? ""
+            guard await backend.stop(connector: name) else {
+                return try json(AdminViews.Problem(error: "no running connector named '\(name)'"), status: .conflict)
+            }
+            return try json(AdminViews.Outcome(connector: name, state: "stopped"), status: .ok)
+        }
+        api.post("connectors/:name/start") { request, context -> Response in
+            let allowed = try authorize(request, token: token)
+            if let refusal = allowed { return refusal }
+            let name = context.parameters.get("name") ?? ""
+            guard backend.start(connector: name) else {
+                return try json(AdminViews.Problem(error: "no connector named '\(name)' stopped by an operator"), status: .conflict)
+            }
+            return try json(AdminViews.Outcome(connector: name, state: "running"), status: .ok)
+        }
         api.get("channels/health") { request, _ -> AdminViews.Channels in
             let window = request.uri.queryParameters.get("window") ?? "24h"
             guard let windowMs = DurationText.milliseconds(window) else {

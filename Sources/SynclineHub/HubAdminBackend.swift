@@ -90,6 +90,16 @@ public final class HubAdminBackend: AdminBackend, @unchecked Sendable {
         return true
     }
 
+    public func stop(connector: String) async -> Bool {
+        guard let runtime = runtimes.first(where: { $0.spec.name == connector }) else { return false }
+        return await runtime.stopForOperator()
+    }
+
+    public func start(connector: String) -> Bool {
+        guard let runtime = runtimes.first(where: { $0.spec.name == connector }) else { return false }
+        return runtime.startForOperator()
+    }
+
     public func metricsText() -> [UInt8] {
         for runtime in runtimes {
             let stats = runtime.stats.snapshot

@@ -42,7 +42,9 @@ public final class ConnectorRuntime: Sendable {
         }
     }
 
-    enum StopMode: Int { case running = 0, graceful = 1, crash = 2 }
+    /// `detached`: stopped by an operator while the hub runs on (drained, committed, out of the
+    /// group) until `startForOperator()`.
+    enum StopMode: Int { case running = 0, graceful = 1, crash = 2, detached = 3 }
 
     public let spec: ConnectorSpec
     public let stats = ConnectorStats()
@@ -62,6 +64,10 @@ public final class ConnectorRuntime: Sendable {
     let fatalErrorRequested = Atomic<Bool>(false)
     /// Wakes the loop when records, delivery reports or commit results arrive (or on stop/pause).
     let wakeup: KafkaWakeup?
+    /// Told when an operator's stop ends (start again, or stop for good), for `waitWhileStoppedByOperator`.
+    private let operatorEvents = AsyncStream<Void>.makeStream()
+    /// Set by `startForOperator`, taken by `waitWhileStoppedByOperator`: a run to start again.
+    private let restartRequested = Atomic<Bool>(false)
 
     public init(spec: ConnectorSpec, pipeline: RecordPipeline, options: Options, logger: Logger) {
         self.spec = spec
@@ -123,13 +129,55 @@ public final class ConnectorRuntime: Sendable {
     /// Graceful stop: take no new records, wait for in-flight ones, commit, leave the group.
     public func requestStop() {
         _ = stopMode.compareExchange(expected: StopMode.running.rawValue, desired: StopMode.graceful.rawValue, ordering: .acquiringAndReleasing)
+        _ = stopMode.compareExchange(expected: StopMode.detached.rawValue, desired: StopMode.graceful.rawValue, ordering: .acquiringAndReleasing)
+        operatorEvents.continuation.yield()
         wakeup?.signal()
     }
 
     /// Abrupt stop, as a crash would: no draining, no commit, the group is not told.
     public func crash() {
         stopMode.store(StopMode.crash.rawValue, ordering: .releasing)
+        operatorEvents.continuation.yield()
         wakeup?.signal()
+    }
+
+    /// Stops the connector for an operator while the hub runs on (`syncline resync --stop-first`):
+    /// it stops taking records, drains, commits and leaves its consumer group, then waits for
+    /// `startForOperator()`. Returns once it has left the group; false when it was not running.
+    public func stopForOperator(timeout: Duration = .seconds(60)) async -> Bool {
+        guard stopMode.compareExchange(
+            expected: StopMode.running.rawValue, desired: StopMode.detached.rawValue, ordering: .acquiringAndReleasing
+        ).exchanged else { return false }
+        wakeup?.signal()
+        let deadline = ContinuousClock.now + timeout
+        while isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return !isRunning
+    }
+
+    /// Starts a connector stopped by `stopForOperator` again: it rejoins its group and reads on from
+    /// the committed offsets (rewound, after a resync). False when it was not stopped that way.
+    public func startForOperator() -> Bool {
+        guard stopMode.compareExchange(
+            expected: StopMode.detached.rawValue, desired: StopMode.running.rawValue, ordering: .acquiringAndReleasing
+        ).exchanged else { return false }
+        restartRequested.store(true, ordering: .releasing)
+        operatorEvents.continuation.yield()
+        return true
+    }
+
+    /// True while an operator's stop holds the connector (see `stopForOperator`).
+    public var isStoppedByOperator: Bool { mode == .detached }
+
+    /// After `run()` returned: waits while an operator's stop holds the connector; true when an
+    /// operator started it again, false when the run ended for good (shutdown, crash, `exitAfter`,
+    /// cancellation).
+    public func waitWhileStoppedByOperator() async -> Bool {
+        if mode == .detached {
+            for await _ in operatorEvents.stream where mode != .detached { break }
+        }
+        return restartRequested.exchange(false, ordering: .acquiringAndReleasing) && mode == .running
     }
 
     /// Runs until stopped (or `exitAfter` is reached) on a dedicated thread; returns the summary.

@@ -24,6 +24,20 @@ struct AdminClient {
         }
         return try JSONDecoder().decode(T.self, from: data)
     }
+
+    /// POSTs to an operation endpoint (e.g. `/api/v1/connectors/X/stop`) and returns the answer's body.
+    func post(_ path: String) async throws -> String {
+        guard let url = URL(string: base + path) else { throw AdminClientError(message: "bad admin address \(base)") }
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let body = String(decoding: data, as: UTF8.self)
+        guard let http = response as? HTTPURLResponse, http.statusCode == 200 else {
+            throw AdminClientError(message: "\(url) answered \((response as? HTTPURLResponse)?.statusCode ?? 0): \(body)")
+        }
+        return body
+    }
 }
 
 struct AdminClientError: Error, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SynclineAdmin
 import SynclineCore
 import SynclineHub
@@ -32,6 +33,9 @@ struct ResyncCommand: AsyncParsableCommand {
     @Flag(help: "Only show, per partition, where the group is and how many records would be re-processed.")
     var dryRun = false
 
+    @Flag(help: "When the hub at --admin runs the connector: stop it there first (it drains, commits and leaves its group), rewind, then start it again. The hub runs on.")
+    var stopFirst = false
+
     struct Answer: Decodable {
         var connectors: [ConnectorStatus]
     }
@@ -57,6 +61,41 @@ struct ResyncCommand: AsyncParsableCommand {
             partitions[topic] = try await ToolKafka.partitionCount(topic: topic, catalog: catalog, config: config, logger: logger)
         }
         let counts = partitions
+        // With --stop-first the connector leaves its group before the plan is made, so the plan's
+        // committed offsets are the ones it committed on the way out.
+        var stoppedInHub = false
+        if stopFirst, !dryRun, let reason = await runningInHub(loop) {
+            do {
+                _ = try await AdminClient(address: admin).post("/api/v1/connectors/\(loop)/stop")
+            } catch {
+                Terminal.complain("syncline resync: \(reason), and stopping it there failed: \(error)")
+                throw ExitCode(1)
+            }
+            stoppedInHub = true
+            Terminal.say("stopped \(loop) in the hub at \(admin): drained, committed, out of group \(groupID)")
+        }
+        do {
+            try await rewind(spec: spec, loop: loop, groupID: groupID, sinceMs: sinceMs, counts: counts, config: config, logger: logger)
+        } catch {
+            if stoppedInHub { await startAgain(loop) }
+            throw error
+        }
+        if stoppedInHub { await startAgain(loop) }
+    }
+
+    /// Starts the connector stopped by --stop-first again, in the hub; it reads on from the (rewound) committed offsets.
+    func startAgain(_ loop: String) async {
+        do {
+            _ = try await AdminClient(address: admin).post("/api/v1/connectors/\(loop)/start")
+            Terminal.say("started \(loop) again in the hub at \(admin)")
+        } catch {
+            Terminal.complain("syncline resync: could not start \(loop) again in the hub at \(admin): \(error) — POST /api/v1/connectors/\(loop)/start, or restart the hub")
+        }
+    }
+
+    func rewind(
+        spec: ConnectorSpec, loop: String, groupID: String, sinceMs: Int64, counts: [String: Int], config: KafkaConfig, logger: Logger
+    ) async throws {
         let plan = try await BlockingThread.run { () throws -> ResyncPlan in
             // Committed offsets first, then the end offsets (a group still consuming moves on meanwhile).
             let all = spec.inputTopics.flatMap { topic in (0..<Int32(counts[topic] ?? 1)).map { TopicPartition(topic: topic, partition: $0) } }
@@ -71,7 +110,7 @@ struct ResyncCommand: AsyncParsableCommand {
         for line in plan.lines { Terminal.say(line) }
         if dryRun { return }
         if let reason = await runningInHub(loop) {
-            Terminal.complain("syncline resync: refusing: \(reason). Stop it first (Ctrl-C / SIGTERM the hub), then run resync again.")
+            Terminal.complain("syncline resync: refusing: \(reason). Add --stop-first to stop it there for the rewind (the hub runs on), or stop the hub.")
             throw ExitCode(1)
         }
         let outcome = try await BlockingThread.run {
