@@ -28,22 +28,11 @@ struct ComplaintAlertEndToEndTests {
     func complaintRaisesOneAlert() async throws {
         let text = try String(contentsOf: ProjectFixture.repositoryRoot.appendingPathComponent("connectors/tickets.yaml"), encoding: .utf8)
         let project = try ProjectFixture(connectors: ["tickets.yaml": text])
-        let url = AsyncURLBox()
-        let app = try await buildApplication(
-            HubOptions(
-                embeddedBrokers: 1, topicsDirectory: project.root.appendingPathComponent("topics"),
-                connectorsDirectory: project.root.appendingPathComponent("connectors"), stateDirectory: project.state,
-                admin: AdminServer.Settings(host: "127.0.0.1", port: 0, token: nil)),
-            logger: logger
-        ) { address in url.set(address) }
-        let hubRun = Task { try await app.run() }
-        defer { hubRun.cancel() }
-        let base = try await url.wait()
-        let ready = ContinuousClock.now + .seconds(60)
-        while try await HTTPTestClient.call("GET", base + "/readyz").status != 200 && ContinuousClock.now < ready {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let config = KafkaConfig(bootstrapServers: app.bootstrapServers)
+        let hub = try await ReadyHub.start(project, logger: logger)
+        defer { hub.stop() }
+        let app = hub.app
+        let base = hub.base
+        let config = hub.config
         let raw = TopicNames.rawTickets
         // Keyed by ticket, as the help desk publishes: one complaint's events stay on one partition, in order.
         try await HubTestSupport.publish([
@@ -85,6 +74,6 @@ struct ComplaintAlertEndToEndTests {
         let page = try await HTTPTestClient.call("GET", base + "/")
         #expect(page.text.contains("customer_complained"), "the status page counts complaint alerts")
         await app.shutdown()
-        try await hubRun.value
+        try await hub.run.value
     }
 }

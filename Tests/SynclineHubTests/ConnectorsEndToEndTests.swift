@@ -52,22 +52,10 @@ struct ConnectorsEndToEndTests {
         let text = try String(contentsOf: ProjectFixture.repositoryRoot.appendingPathComponent("connectors/\(connector).yaml"), encoding: .utf8)
         let project = try ProjectFixture(connectors: ["\(connector).yaml": text])
         let spec = try ConnectorSpecParser.parse(text, file: "\(connector).yaml")
-        let url = AsyncURLBox()
-        let app = try await buildApplication(
-            HubOptions(
-                embeddedBrokers: 1, topicsDirectory: project.root.appendingPathComponent("topics"),
-                connectorsDirectory: project.root.appendingPathComponent("connectors"), stateDirectory: project.state,
-                admin: AdminServer.Settings(host: "127.0.0.1", port: 0, token: nil)),
-            logger: logger
-        ) { address in url.set(address) }
-        let hubRun = Task { try await app.run() }
-        defer { hubRun.cancel() }
-        let base = try await url.wait()
-        let ready = ContinuousClock.now + .seconds(60)
-        while try await HTTPTestClient.call("GET", base + "/readyz").status != 200 && ContinuousClock.now < ready {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let config = KafkaConfig(bootstrapServers: app.bootstrapServers)
+        let hub = try await ReadyHub.start(project, logger: logger)
+        defer { hub.stop() }
+        let app = hub.app
+        let config = hub.config
         let samples = try Self.samples(connector)
         let records = samples.map { OutputRecord(topic: $0.topic, key: Array($0.name.utf8), value: $0.bytes) }
         try await BlockingThread.run {
@@ -93,7 +81,7 @@ struct ConnectorsEndToEndTests {
             produced.byTopic[topic] = try await waitForTopic(topic, count: count, config: config)
         }
         await app.shutdown()
-        try await hubRun.value
+        try await hub.run.value
         return (samples, produced, spec)
     }
 

@@ -28,22 +28,11 @@ struct LeadAssignmentEndToEndTests {
     func leadsAreAssigned() async throws {
         let text = try String(contentsOf: ProjectFixture.repositoryRoot.appendingPathComponent("connectors/assignment.yaml"), encoding: .utf8)
         let project = try ProjectFixture(connectors: ["assignment.yaml": text])
-        let url = AsyncURLBox()
-        let app = try await buildApplication(
-            HubOptions(
-                embeddedBrokers: 1, topicsDirectory: project.root.appendingPathComponent("topics"),
-                connectorsDirectory: project.root.appendingPathComponent("connectors"), stateDirectory: project.state,
-                admin: AdminServer.Settings(host: "127.0.0.1", port: 0, token: nil)),
-            logger: logger
-        ) { address in url.set(address) }
-        let hubRun = Task { try await app.run() }
-        defer { hubRun.cancel() }
-        let base = try await url.wait()
-        let ready = ContinuousClock.now + .seconds(60)
-        while try await HTTPTestClient.call("GET", base + "/readyz").status != 200 && ContinuousClock.now < ready {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let config = KafkaConfig(bootstrapServers: app.bootstrapServers)
+        let hub = try await ReadyHub.start(project, logger: logger)
+        defer { hub.stop() }
+        let app = hub.app
+        let base = hub.base
+        let config = hub.config
         var leads = (0..<16).map { Self.lead("east-\($0)", city: "上海") }
         leads += (0..<3).map { Self.lead("north-\($0)", city: "北京") }
         leads.append(Self.lead("nocity-1", city: nil))
@@ -89,6 +78,6 @@ struct LeadAssignmentEndToEndTests {
         #expect(lines.contains("→ pool unassigned (no rule took the lead)"), "\(lines)")
         #expect(lines.contains("2. east: skipped (no_match) — region is north, rule wants east"), "\(lines)")
         await app.shutdown()
-        try await hubRun.value
+        try await hub.run.value
     }
 }

@@ -16,22 +16,10 @@ extension MappingEndToEndTests {
         let root = ProjectFixture.repositoryRoot
         let text = try String(contentsOf: root.appendingPathComponent("connectors/marketing.yaml"), encoding: .utf8)
         let project = try ProjectFixture(connectors: ["marketing.yaml": text])
-        let url = AsyncURLBox()
-        let app = try await buildApplication(
-            HubOptions(
-                embeddedBrokers: 1, topicsDirectory: project.root.appendingPathComponent("topics"),
-                connectorsDirectory: project.root.appendingPathComponent("connectors"), stateDirectory: project.state,
-                admin: AdminServer.Settings(host: "127.0.0.1", port: 0, token: nil)),
-            logger: logger
-        ) { address in url.set(address) }
-        let hubRun = Task { try await app.run() }
-        defer { hubRun.cancel() }
-        let base = try await url.wait()
-        let ready = ContinuousClock.now + .seconds(60)
-        while try await HTTPTestClient.call("GET", base + "/readyz").status != 200 && ContinuousClock.now < ready {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let config = KafkaConfig(bootstrapServers: app.bootstrapServers)
+        let hub = try await ReadyHub.start(project, logger: logger)
+        defer { hub.stop() }
+        let app = hub.app
+        let config = hub.config
         let raw = "raw.marketing.events.v1"
         let valid = try Data(contentsOf: root.appendingPathComponent("connectors/samples/marketing/form/valid/form-submit-iso-offset.json"))
         let headers = { (id: String) in [RecordHeader("x-upstream", "landing-\(id)"), RecordHeader("traceparent", "00-\(id)-01")] }
@@ -93,6 +81,6 @@ extension MappingEndToEndTests {
         }
         #expect(committed == 3, "all three input offsets committed")
         await app.shutdown()
-        try await hubRun.value
+        try await hub.run.value
     }
 }

@@ -57,22 +57,11 @@ struct ReconciliationEndToEndTests {
         let finance = try String(contentsOf: root.appendingPathComponent("connectors/finance.yaml"), encoding: .utf8)
             .replacingOccurrences(of: "reconcile_every: 1m", with: "reconcile_every: 1s")
         let project = try ProjectFixture(connectors: ["erp.yaml": erp, "finance.yaml": finance])
-        let url = AsyncURLBox()
-        let app = try await buildApplication(
-            HubOptions(
-                embeddedBrokers: 1, topicsDirectory: project.root.appendingPathComponent("topics"),
-                connectorsDirectory: project.root.appendingPathComponent("connectors"), stateDirectory: project.state,
-                admin: AdminServer.Settings(host: "127.0.0.1", port: 0, token: nil)),
-            logger: logger
-        ) { address in url.set(address) }
-        let hubRun = Task { try await app.run() }
-        defer { hubRun.cancel() }
-        let base = try await url.wait()
-        let ready = ContinuousClock.now + .seconds(60)
-        while try await HTTPTestClient.call("GET", base + "/readyz").status != 200 && ContinuousClock.now < ready {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let config = KafkaConfig(bootstrapServers: app.bootstrapServers)
+        let hub = try await ReadyHub.start(project, logger: logger)
+        defer { hub.stop() }
+        let app = hub.app
+        let base = hub.base
+        let config = hub.config
         try await HubTestSupport.publish(
             Self.payments + Self.bookings.map { Self.finance($0.0, voucher: $0.1, currency: $0.2, amount: $0.3, day: $0.4) }, config: config)
         let payments = try await HubTestSupport.waitForTopic(TopicNames.payments, count: 6, partitions: 12, config: config)
@@ -123,6 +112,6 @@ struct ReconciliationEndToEndTests {
         let listed = try await HTTPTestClient.call("GET", base + "/api/v1/alerts?limit=20").text
         #expect(listed.contains("reconciliation_gap-month-2026-11-CNY"))
         await app.shutdown()
-        try await hubRun.value
+        try await hub.run.value
     }
 }

@@ -16,17 +16,7 @@ struct ResyncEndToEndTests {
         let cluster = try await EmbeddedKafkaCluster.start(brokers: 1)
         try await cluster.createTopics(try TopicCatalog.load(directory: project.root.appendingPathComponent("topics")).topics.map(\.kafkaRequest))
         let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
-        let raw = TopicNames.rawMarketing
-        func batch(_ name: String, _ count: Int) -> [OutputRecord] {
-            (0..<count).map { OutputRecord(topic: raw, key: Array("\(name)-\($0)".utf8), value: Array("{\"n\":\($0)}".utf8)) }
-        }
-        try await HubTestSupport.publish(batch("first", 300), config: config)
-        // The boundary: after every first-batch timestamp (as the broker stored them), before any of the second.
-        let first = try await HubTestSupport.read(raw, partitions: 12, config: config)
-        let boundary = (first.compactMap(\.timestampMs).max() ?? 0) + 1
-        while Int64(Date().timeIntervalSince1970 * 1000) <= boundary { try await Task.sleep(for: .milliseconds(2)) }
-        try await HubTestSupport.publish(batch("second", 120), config: config)
-        let all = try await HubTestSupport.read(raw, partitions: 12, config: config)
+        let (all, boundary) = try await Self.publishTwoBatches(config: config)
         #expect(all.count == 420)
         let expected = Dictionary(grouping: all.filter { ($0.timestampMs ?? 0) >= boundary }, by: \.partition).mapValues { $0.map(\.offset).min() ?? 0 }
         #expect(expected.values.count > 3)
@@ -68,6 +58,22 @@ struct ResyncEndToEndTests {
             let end = committedAtEnd(all)[partition] ?? 0
             #expect(after[partition] == (expected[partition] ?? end), "partition \(partition)")
         }
+    }
+
+    /// 300 raw records, then — once the clock is past every one of their broker timestamps — 120
+    /// more; returns all 420 as read back and `boundary`, a time between the two batches.
+    static func publishTwoBatches(config: KafkaConfig) async throws -> (all: [InputRecord], boundary: Int64) {
+        let raw = TopicNames.rawMarketing
+        func batch(_ name: String, _ count: Int) -> [OutputRecord] {
+            (0..<count).map { OutputRecord(topic: raw, key: Array("\(name)-\($0)".utf8), value: Array("{\"n\":\($0)}".utf8)) }
+        }
+        try await HubTestSupport.publish(batch("first", 300), config: config)
+        let first = try await HubTestSupport.read(raw, partitions: 12, config: config)
+        let boundary = (first.compactMap(\.timestampMs).max() ?? 0) + 1
+        // The broker stamps the second batch after `boundary` only once the clock has passed it.
+        while Int64(Date().timeIntervalSince1970 * 1000) <= boundary { try await Task.sleep(for: .milliseconds(2)) }
+        try await HubTestSupport.publish(batch("second", 120), config: config)
+        return (try await HubTestSupport.read(raw, partitions: 12, config: config), boundary)
     }
 
     /// The committed offset of every partition that has records: its end offset.

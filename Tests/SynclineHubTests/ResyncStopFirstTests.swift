@@ -15,18 +15,9 @@ struct ResyncStopFirstTests {
         let catalog = try TopicCatalog.load(directory: project.root.appendingPathComponent("topics"))
         try await cluster.createTopics(catalog.topics.map(\.kafkaRequest))
         let config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
-        let raw = TopicNames.rawMarketing
-        let leads = "crm.leads.v1"
+        let leads = TopicNames.leads
         let leadPartitions = catalog.topics.first { $0.name == leads }?.partitions ?? 1
-        func batch(_ name: String, _ count: Int) -> [OutputRecord] {
-            (0..<count).map { OutputRecord(topic: raw, key: Array("\(name)-\($0)".utf8), value: Array("{\"n\":\($0)}".utf8)) }
-        }
-        try await HubTestSupport.publish(batch("first", 300), config: config)
-        let first = try await HubTestSupport.read(raw, partitions: 12, config: config)
-        let boundary = (first.compactMap(\.timestampMs).max() ?? 0) + 1
-        while Int64(Date().timeIntervalSince1970 * 1000) <= boundary { try await Task.sleep(for: .milliseconds(2)) }
-        try await HubTestSupport.publish(batch("second", 120), config: config)
-        let all = try await HubTestSupport.read(raw, partitions: 12, config: config)
+        let (all, boundary) = try await ResyncEndToEndTests.publishTwoBatches(config: config)
         #expect(all.count == 420)
         let atEnd = Dictionary(grouping: all, by: \.partition).mapValues { ($0.map(\.offset).max() ?? -1) + 1 }
 
