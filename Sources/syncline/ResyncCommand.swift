@@ -49,7 +49,7 @@ struct ResyncCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         // A stateful connector's raw topic is read by its re-keying loop, in a group of its own.
-        let loop = spec.processor == nil ? spec.name : StatefulWiring.rekeyName(spec.name)
+        let loop = spec.isStateful ? StatefulWiring.rekeyName(spec.name) : spec.name
         let groupID = group ?? "syncline.\(loop)"
         guard let sinceMs = TimeArgument.epochMs(since, nowMs: Int64(Date().timeIntervalSince1970 * 1000)) else {
             Terminal.complain("syncline resync: --since '\(since)' is neither a duration (30m, 24h) nor a time (2026-12-01T08:00:00Z)")

@@ -71,9 +71,7 @@ struct TraceOrigins {
         var result: [String] = []
         for spec in specs where !Set(spec.inputTopics).isDisjoint(with: topics) {
             result += spec.outputTopics
-            if spec.processor != nil {
-                result += [TopicNames.repartition(connector: spec.name), TopicNames.state(connector: spec.name)]
-            }
+            result += spec.processorOutputTopics
         }
         result.append(TopicNames.alerts)
         var seen = Set<String>()

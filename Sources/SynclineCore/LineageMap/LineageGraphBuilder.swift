@@ -24,10 +24,12 @@ public enum LineageGraphBuilder {
                 edge(add(.system, system(of: input)), raw, "publishes")
                 edge(raw, connector, "reads")
             }
-            if spec.processor != nil {
+            if spec.isStateful {
                 edge(connector, topic(TopicNames.repartition(connector: spec.name)), "rekey")
                 edge(connector, topic(TopicNames.state(connector: spec.name)), "state")
                 edge(connector, topic(TopicNames.alerts), "alerts")
+            } else {
+                for output in spec.processorOutputTopics { edge(connector, topic(output), spec.processor ?? "processor") }
             }
             var routes: [String: [String]] = [:]
             for route in spec.routes { routes[route.topic, default: []].append(route.name) }

@@ -31,6 +31,12 @@ struct LineageMapTests {
         #expect(has("im", TopicNames.repartition(connector: "im"), "rekey"))
         #expect(has("im", TopicNames.state(connector: "im"), "state"))
         #expect(has("telephony", TopicNames.alerts, "alerts"))
+        // The assignment processor reads a canonical topic and keeps no state: no re-keying hop,
+        // no changelog (topics that do not exist), one edge to its decisions.
+        #expect(has(TopicNames.leads, "assignment", "reads"))
+        #expect(has("assignment", TopicNames.leadAssignments, "assignment"))
+        #expect(!graph.edges.contains { graph.node($0.from)?.label == "assignment" && ($0.label == "rekey" || $0.label == "state") })
+        #expect(graph.nodes.allSatisfy { $0.kind == .connector || $0.kind == .system || catalog[$0.label] != nil }, "every topic drawn is declared")
         // Every declared topic is on the map, each in its column.
         for topic in catalog.topics {
             #expect(graph.nodes.contains { $0.label == topic.name && $0.kind != .connector && $0.kind != .system }, "\(topic.name)")
