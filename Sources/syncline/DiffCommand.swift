@@ -49,7 +49,7 @@ struct DiffCommand: AsyncParsableCommand {
         let new = try Self.spec(file: connector)
         let old = try oldSpec(named: new.name)
         if new.processor != nil {
-            Terminal.complain("syncline diff: connector \(new.name) uses the '\(new.processor ?? "")' processor, which keeps state across records; diff compares declared mappings only")
+            Terminal.complain("syncline diff: connector \(new.name) uses the '\(new.processor ?? "")' processor, whose records are shaped by code (and, for im and telephony, by state across records); diff compares declared mappings only")
             throw ExitCode(2)
         }
         let newPipeline = try Self.pipeline(new, catalog: catalog, role: "new")
