@@ -61,6 +61,8 @@ struct StatusPageBrowserTests {
         // Issue 17: demo complaints raise customer_complained alerts; the lead-assignment card lists its rules.
         #expect(page.complaintAlerts > 0, "no complaint alert shown")
         #expect(page.assignmentRules > 0, "the lead-assignment card shows no rule")
+        // Nested cell content (a lag's "oldest 1.3 s") is rendered as nodes, never stringified.
+        #expect(!page.html.contains("[object "), "a cell shows a stringified DOM node")
 
         let directory = Self.outputDirectory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -77,6 +79,8 @@ struct StatusPageBrowserTests {
 
 /// What the test reads back from the rendered page.
 struct StatusPageDOM {
+    /// The DOM as Chromium rendered it.
+    var html: String
     var isLive: Bool
     /// records/s per connector row (`data-rps`).
     var throughput: [String: Double] = [:]
@@ -95,6 +99,7 @@ struct StatusPageDOM {
     var assignmentRules = 0
 
     init(html: String) {
+        self.html = html
         isLive = html.contains("data-live=\"true\"")
         alerts = html.components(separatedBy: "class=\"alert-row\"").count - 1
         complaintAlerts = html.components(separatedBy: "data-kind=\"customer_complained\"").count - 1
