@@ -50,19 +50,12 @@ struct IMTelephonyEndToEndTests {
         let im = try Self.shipped("im.yaml").replacingOccurrences(of: "close_quiet: 30s", with: "close_quiet: 1s")
         #expect(im.contains("close_quiet: 1s"))
         let project = try ProjectFixture(connectors: ["im.yaml": im, "telephony.yaml": try Self.shipped("telephony.yaml")])
-        let url = AsyncURLBox()
-        let app = try await buildApplication(
-            HubOptions(
-                embeddedBrokers: 1, topicsDirectory: project.root.appendingPathComponent("topics"),
-                connectorsDirectory: project.root.appendingPathComponent("connectors"), stateDirectory: project.state,
-                admin: AdminServer.Settings(host: "127.0.0.1", port: 0, token: nil)),
-            logger: logger
-        ) { address in url.set(address) }
-        let run = Task { try await app.run() }
-        defer { run.cancel() }
-        let base = try await url.wait()
-        #expect(try await waitUntil(60) { try await HTTPTestClient.call("GET", base + "/readyz").status == 200 })
-        let config = KafkaConfig(bootstrapServers: app.bootstrapServers)
+        let hub = try await ReadyHub.start(project, logger: logger)
+        defer { hub.stop() }
+        let app = hub.app
+        let base = hub.base
+        #expect(try await HTTPTestClient.call("GET", base + "/readyz").status == 200)
+        let config = hub.config
 
         // 1. The CRM's changelog: C-100 (our customer), C-200 created then deleted (tombstone).
         let updated = UTCTimestamp.format(ms: Int64(Date().timeIntervalSince1970 * 1000))
@@ -158,6 +151,6 @@ struct IMTelephonyEndToEndTests {
         #expect(alerts.allSatisfy { $0.headers.last(named: HeaderNames.ceID) != nil })
 
         await app.shutdown()
-        try await run.value
+        try await hub.run.value
     }
 }

@@ -11,32 +11,10 @@ import Testing
 struct MappingEndToEndTests {
     let logger = HubTestSupport.logger
 
-    struct Hub {
-        let app: HubApplication
-        let base: String
-        let run: Task<Void, any Error>
-        let project: ProjectFixture
-        var config: KafkaConfig { KafkaConfig(bootstrapServers: app.bootstrapServers) }
-    }
-
-    func startHub() async throws -> Hub {
+    /// The hub on the signup connector, ready (its group joined, so timing starts from there).
+    func startHub() async throws -> ReadyHub {
         let project = try ProjectFixture(connectors: ["signup.yaml": ProjectFixture.signup], extraTopics: ["crm.testleads.v1.yaml": ProjectFixture.testLeadsTopic])
-        let url = AsyncURLBox()
-        let app = try await buildApplication(
-            HubOptions(
-                embeddedBrokers: 1, topicsDirectory: project.root.appendingPathComponent("topics"),
-                connectorsDirectory: project.root.appendingPathComponent("connectors"), stateDirectory: project.state,
-                admin: AdminServer.Settings(host: "127.0.0.1", port: 0, token: nil)),
-            logger: logger
-        ) { address in url.set(address) }
-        let run = Task { try await app.run() }
-        let base = try await url.wait()
-        // Wait until the connector has its partitions, so timing starts from a joined group.
-        let deadline = ContinuousClock.now + .seconds(60)
-        while try await HTTPTestClient.call("GET", base + "/readyz").status != 200 && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return Hub(app: app, base: base, run: run, project: project)
+        return try await ReadyHub.start(project, logger: logger)
     }
 
     func waitForTopic(_ topic: String, count: Int, partitions: Int, config: KafkaConfig) async throws -> [InputRecord] {
@@ -182,7 +160,7 @@ struct MappingEndToEndTests {
         try await HubTestSupport.publish(records, config: config)
     }
 
-    func committedAndEnds(_ hub: Hub) async throws -> (committed: [Int32: Int64], ends: [Int32: Int64]) {
+    func committedAndEnds(_ hub: ReadyHub) async throws -> (committed: [Int32: Int64], ends: [Int32: Int64]) {
         try await BlockingThread.run {
             let consumer = try KafkaConsumer(config: hub.config, groupID: "syncline.signup", logger: self.logger)
             defer { consumer.close() }
