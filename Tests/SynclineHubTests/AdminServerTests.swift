@@ -19,17 +19,8 @@ struct AdminServerTests {
     /// Starts the hub on a temp project with the admin server on a free port; returns the app and base URL.
     func startHub(token: String?) async throws -> (HubApplication, String, Task<Void, any Error>) {
         let project = try ProjectFixture(connectors: ["mirror.yaml": ProjectFixture.mirror])
-        let url = AsyncURLBox()
-        let app = try await buildApplication(
-            HubOptions(
-                embeddedBrokers: 1, topicsDirectory: project.root.appendingPathComponent("topics"),
-                connectorsDirectory: project.root.appendingPathComponent("connectors"), stateDirectory: project.state,
-                admin: AdminServer.Settings(host: "127.0.0.1", port: 0, token: token)),
-            logger: logger
-        ) { address in url.set(address) }
-        let run = Task { try await app.run() }
-        let base = try await url.wait()
-        return (app, base, run)
+        let hub = try await ReadyHub.launch(project, token: token, logger: logger)
+        return (hub.app, hub.base, hub.run)
     }
 
     func publish(_ count: Int, to bootstrap: String) async throws {

@@ -16,21 +16,27 @@ struct ReadyHub {
     var config: KafkaConfig { KafkaConfig(bootstrapServers: app.bootstrapServers) }
 
     static func start(_ project: ProjectFixture, logger: Logger = HubTestSupport.logger, readyWithin: Duration = .seconds(60)) async throws -> ReadyHub {
+        let hub = try await launch(project, logger: logger)
+        let deadline = ContinuousClock.now + readyWithin
+        while try await HTTPTestClient.call("GET", hub.base + "/readyz").status != 200 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return hub
+    }
+
+    /// The same hub, returned as soon as its admin server listens (not waiting for readiness);
+    /// `token` guards the admin server's mutating calls.
+    static func launch(_ project: ProjectFixture, token: String? = nil, logger: Logger = HubTestSupport.logger) async throws -> ReadyHub {
         let url = AsyncURLBox()
         let app = try await buildApplication(
             HubOptions(
                 embeddedBrokers: 1, topicsDirectory: project.root.appendingPathComponent("topics"),
                 connectorsDirectory: project.root.appendingPathComponent("connectors"), stateDirectory: project.state,
-                admin: AdminServer.Settings(host: "127.0.0.1", port: 0, token: nil)),
+                admin: AdminServer.Settings(host: "127.0.0.1", port: 0, token: token)),
             logger: logger
         ) { address in url.set(address) }
         let run = Task { try await app.run() }
-        let base = try await url.wait()
-        let deadline = ContinuousClock.now + readyWithin
-        while try await HTTPTestClient.call("GET", base + "/readyz").status != 200 && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return ReadyHub(app: app, base: base, run: run)
+        return ReadyHub(app: app, base: try await url.wait(), run: run)
     }
 
     func stop() { run.cancel() }
