@@ -41,7 +41,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
-            name: "SynclineCore",
+            name: "SynclineMapping",
             dependencies: [
                 "SynclineRecords",
                 .product(name: "Yams", package: "Yams"),
@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "SynclineRuntime",
             dependencies: [
-                "SynclineCore",
+                "SynclineMapping",
                 "SynclineKafka",
                 "CCrashMark",
                 .product(name: "Logging", package: "swift-log"),
@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "SynclineSecurity",
             dependencies: [
-                "SynclineCore",
+                "SynclineMapping",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "SynclineStore",
             dependencies: [
-                "SynclineCore",
+                "SynclineMapping",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "SynclineConnectors",
             dependencies: [
-                "SynclineCore",
+                "SynclineMapping",
                 "SynclineRuntime",
                 "SynclineKafka",
                 "SynclineStore",
@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "SynclineAdmin",
             dependencies: [
-                "SynclineCore",
+                "SynclineMapping",
                 "SynclineSecurity",
                 "SynclineStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -106,7 +106,7 @@ let package = Package(
         .target(
             name: "SynclineHub",
             dependencies: [
-                "SynclineCore",
+                "SynclineMapping",
                 "SynclineSecurity",
                 "SynclineStore",
                 "SynclineAdmin",
@@ -123,7 +123,7 @@ let package = Package(
         .executableTarget(
             name: "syncline",
             dependencies: [
-                "SynclineCore",
+                "SynclineMapping",
                 "SynclineSecurity",
                 "SynclineKafka",
                 "SynclineRuntime",
@@ -138,23 +138,23 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "SynclineTestSupport", path: "Tests/SynclineTestSupport", swiftSettings: strict),
-        .testTarget(name: "SynclineCoreTests", dependencies: ["SynclineCore", "SynclineTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SynclineMappingTests", dependencies: ["SynclineMapping", "SynclineTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SynclineSecurityTests",
-            dependencies: ["SynclineSecurity", "SynclineCore", "SynclineTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SynclineSecurity", "SynclineMapping", "SynclineTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(name: "SynclineKafkaTests", dependencies: ["SynclineKafka", "SynclineRecords"], swiftSettings: strict),
-        .testTarget(name: "SynclineStoreTests", dependencies: ["SynclineStore", "SynclineCore", "SynclineTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SynclineStoreTests", dependencies: ["SynclineStore", "SynclineMapping", "SynclineTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SynclineConnectorsTests",
-            dependencies: ["SynclineConnectors", "SynclineRuntime", "SynclineKafka", "SynclineCore", "SynclineHub", "SynclineStore", "SynclineTestSupport"],
+            dependencies: ["SynclineConnectors", "SynclineRuntime", "SynclineKafka", "SynclineMapping", "SynclineHub", "SynclineStore", "SynclineTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "SynclineHubTests",
             dependencies: [
-                "SynclineHub", "SynclineKafka", "SynclineRuntime", "SynclineCore", "SynclineStore", "SynclineAdmin", "syncline", "SynclineSecurity", "SynclineTestSupport",
+                "SynclineHub", "SynclineKafka", "SynclineRuntime", "SynclineMapping", "SynclineStore", "SynclineAdmin", "syncline", "SynclineSecurity", "SynclineTestSupport",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict

@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 public import SynclineStore
 
 /// What the admin server asks of the running hub. The hub implements it; the server only speaks HTTP.

@@ -3,7 +3,7 @@ public import Logging
 import SynclineStore
 import Foundation
 import NIOCore
-import SynclineCore
+import SynclineMapping
 
 /// The admin HTTP server: the status page, `/metrics`, `/healthz`, `/readyz` and the JSON API
 /// under `/api/v1`. Webhooks are not served here (`IngressServer` has its own listener).

@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 import SynclineStore
 
 /// JSON shapes of the admin API (snake_case, timestamps RFC 3339 UTC side by side).

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
-import SynclineCore
+import SynclineMapping
 
 /// The lineage map on the admin server: `GET /lineage` (an HTML page around the SVG, refreshed every
 /// 5 s), `GET /lineage.svg` and `GET /api/v1/lineage` (JSON), each with the connectors' live input

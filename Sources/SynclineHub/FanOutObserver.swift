@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 
 /// Hands each connector's activity to several observers (metrics, then the ledger).
 public struct FanOutObserver: ConnectorObserver {

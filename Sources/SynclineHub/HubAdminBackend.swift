@@ -4,7 +4,7 @@ public import SynclineRuntime
 public import SynclineStore
 import Foundation
 import Synchronization
-public import SynclineCore
+public import SynclineMapping
 
 /// The running hub as the admin server sees it: connector status, pause/resume, metrics, readiness.
 public final class HubAdminBackend: AdminBackend, @unchecked Sendable {

@@ -3,7 +3,7 @@ public import ServiceLifecycle
 import SynclineAdmin
 import SynclineConnectors
 public import SynclineRuntime
-public import SynclineCore
+public import SynclineMapping
 public import SynclineKafka
 public import SynclineStore
 public import UnixSignals

@@ -1,5 +1,5 @@
 public import Prometheus
-public import SynclineCore
+public import SynclineMapping
 import Synchronization
 
 /// Turns connector activity into the Prometheus metrics of `MetricNames`, on one registry that

@@ -1,7 +1,7 @@
 public import Logging
 public import ServiceLifecycle
 public import SynclineAdmin
-public import SynclineCore
+public import SynclineMapping
 public import SynclineKafka
 import SynclineSecurity
 import Foundation

@@ -1,5 +1,5 @@
 import SynclineConnectors
-import SynclineCore
+import SynclineMapping
 
 /// How a connector becomes runtime loops. A plain connector is one loop. A stateful one (`im`,
 /// `telephony`) is two loops, each its own consumer group: `<name>-rekey` reads the raw topic and

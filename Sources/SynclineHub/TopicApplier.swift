@@ -1,5 +1,5 @@
 public import Logging
-public import SynclineCore
+public import SynclineMapping
 public import SynclineKafka
 import SynclineRuntime
 

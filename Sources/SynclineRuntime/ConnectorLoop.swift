@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SynclineCore
+import SynclineMapping
 import SynclineKafka
 
 /// One run of a connector, on its own thread: poll → pipeline → produce → acknowledge → commit,

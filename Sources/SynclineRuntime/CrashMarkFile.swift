@@ -1,6 +1,6 @@
 import CCrashMark
 import Foundation
-import SynclineCore
+import SynclineMapping
 
 /// A 4 KiB file the runtime maps into memory and writes, with plain stores, which input record is
 /// in the pipeline and in which kind of stage. A fatal signal on the runtime thread sets a flag in

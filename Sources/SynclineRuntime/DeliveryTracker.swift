@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 import SynclineKafka
 
 /// The outputs between the producer and their delivery reports: the in-flight slab, the retry

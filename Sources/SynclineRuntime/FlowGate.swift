@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 
 /// Decides, for one connector, what may flow: the sink's circuit breaker, the rate limiter (per
 /// connector and per key) and back-pressure. Confined to the runtime thread; pure apart from the

@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 
 /// One produced record awaiting its delivery report, with what is needed to retry it or, if the
 /// brokers refuse it for good, to send its input to the DLQ instead. A class: it moves from the

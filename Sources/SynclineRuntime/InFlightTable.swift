@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 
 /// The outputs handed to the producer and not yet acknowledged, in a slab indexed by the token
 /// carried in each message's opaque: a delivery report finds its entry without hashing, and slots

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SynclineCore
+import SynclineMapping
 
 /// The poison-pill guard of one connector: it marks each record entering the pipeline in a mapped
 /// file of the state directory (`CrashMarkFile`), reads on start whether the previous process died

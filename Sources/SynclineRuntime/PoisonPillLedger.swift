@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 
 /// The records the hub crashed on, and how often: plain values, kept as JSON beside the crash-mark
 /// file. A record the hub crashed on twice is quarantined: the runtime sends it to the DLQ as

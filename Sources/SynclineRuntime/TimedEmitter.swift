@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 
 /// Code-level connector logic that keeps state and emits records on its own schedule, not in reply
 /// to one input: closed chat conversations, "unlinked" alerts. Its state must be durable (SQLite)

@@ -1,5 +1,5 @@
 public import Foundation
-public import SynclineCore
+public import SynclineMapping
 
 /// Verifies one webhook request against a connector's `ingress` settings and secrets. Pure: no
 /// HTTP, Kafka or clock of its own; the caller passes `now` and applies the replay guard.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SynclineCore
+import SynclineMapping
 
 /// `syncline bench-pipeline` (hidden): the per-record hot path without Kafka — decode, map,
 /// normalise, validate and encode through `PipelineBuilder.build(spec, catalog:)` +

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SynclineConnectors
-import SynclineCore
+import SynclineMapping
 import SynclineKafka
 import SynclineRuntime
 import SynclineStore

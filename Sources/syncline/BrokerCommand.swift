@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import ServiceLifecycle
-import SynclineCore
+import SynclineMapping
 import SynclineHub
 import SynclineKafka
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SynclineCore
+import SynclineMapping
 import SynclineKafka
 import SynclineStore
 

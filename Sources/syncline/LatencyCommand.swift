@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SynclineCore
+import SynclineMapping
 import SynclineStore
 
 /// `syncline latency samples|report`: delayed records and per-channel delay figures from the ledger.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import SynclineAdmin
-import SynclineCore
+import SynclineMapping
 
 /// `syncline lineage`: the data lineage map from topics/ and connectors/ as Mermaid, dot, JSON or
 /// SVG (with live figures from a running hub's admin API when `--admin` reaches one), or with

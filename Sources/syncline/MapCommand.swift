@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SynclineCore
+import SynclineMapping
 
 /// `syncline map`: one raw record from stdin through a connector, without Kafka — the canonical
 /// output, or the DLQ verdict with its reason.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SynclineCore
+import SynclineMapping
 import SynclineStore
 
 /// `syncline report followups --since 7d`: per owner, the customers with a lead or ticket in the

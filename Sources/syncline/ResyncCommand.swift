@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SynclineAdmin
-import SynclineCore
+import SynclineMapping
 import SynclineHub
 import SynclineKafka
 

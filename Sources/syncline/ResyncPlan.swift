@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 import SynclineKafka
 
 /// Where a resync moves each partition, and what that means: records from the new offset to the

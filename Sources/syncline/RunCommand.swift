@@ -3,7 +3,7 @@ import Foundation
 import ServiceLifecycle
 import SynclineConnectors
 import SynclineRuntime
-import SynclineCore
+import SynclineMapping
 import SynclineHub
 import SynclineKafka
 import SynclineStore

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SynclineCore
+import SynclineMapping
 
 /// `syncline test`: runs every connector's fixtures (`connectors/tests/<connector>/*.yaml`).
 struct TestCommand: AsyncParsableCommand {

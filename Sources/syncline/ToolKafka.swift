@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import SynclineCore
+import SynclineMapping
 import SynclineKafka
 
 /// What the tool commands (`diff`, `trace`, `resync`) share when they read Kafka.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import SynclineCore
+import SynclineMapping
 import SynclineKafka
 import SynclineStore
 

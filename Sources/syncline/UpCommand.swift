@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SynclineCore
+import SynclineMapping
 import SynclineAdmin
 import SynclineHub
 import Synchronization

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import SynclineAdmin
-import SynclineCore
+import SynclineMapping
 
 /// `syncline validate`: the pre-deploy checks of every connector file, with sample records.
 struct ValidateCommand: AsyncParsableCommand {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Oracle for ExactDecimal (Sources/SynclineCore/Mapping/ExactDecimal.swift).
+"""Oracle for ExactDecimal (Sources/SynclineMapping/Mapping/ExactDecimal.swift).
 
 Generates operands over the whole range (19-20 digit integers, the 64-bit extremes, tiny fractions,
 negative zero, every scale 0-18, exponents, malformed text) from a fixed seed and prints one case a

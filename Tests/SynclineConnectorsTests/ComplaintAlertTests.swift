@@ -1,6 +1,6 @@
 import Foundation
 import SynclineConnectors
-import SynclineCore
+import SynclineMapping
 import Testing
 
 /// Issue 17: a ticket tagged as a complaint raises one `customer_complained` alert (customer, ticket,

@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 import SynclineKafka
 import SynclineRecords
 @testable import SynclineRuntime

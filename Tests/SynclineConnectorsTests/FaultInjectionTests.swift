@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import SynclineConnectors
-import SynclineCore
+import SynclineMapping
 import SynclineKafka
 import SynclineRuntime
 import Testing

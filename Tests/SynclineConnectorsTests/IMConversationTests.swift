@@ -1,7 +1,7 @@
 import Foundation
 import SynclineConnectors
 import SynclineRuntime
-import SynclineCore
+import SynclineMapping
 import SynclineStore
 import Testing
 

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import SynclineConnectors
-import SynclineCore
+import SynclineMapping
 import SynclineStore
 
 /// A state directory with the identity index and activity store, the shipped topics and connector

@@ -1,6 +1,6 @@
 import Foundation
 import SynclineConnectors
-import SynclineCore
+import SynclineMapping
 import SynclineRuntime
 import SynclineStore
 import Testing

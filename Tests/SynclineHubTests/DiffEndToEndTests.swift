@@ -1,5 +1,5 @@
 import Foundation
-import SynclineCore
+import SynclineMapping
 import SynclineHub
 import SynclineKafka
 import SynclineStore

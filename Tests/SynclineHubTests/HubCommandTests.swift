@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SynclineCore
+import SynclineMapping
 import SynclineHub
 import SynclineKafka
 import SynclineRuntime

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SynclineCore
+import SynclineMapping
 import SynclineKafka
 import Testing
 

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import SynclineAdmin
-import SynclineCore
+import SynclineMapping
 import SynclineHub
 import SynclineKafka
 import SynclineSecurity

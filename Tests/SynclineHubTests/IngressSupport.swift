@@ -4,7 +4,7 @@ import FoundationNetworking
 #endif
 import Logging
 import SynclineAdmin
-import SynclineCore
+import SynclineMapping
 import SynclineHub
 import SynclineKafka
 import SynclineSecurity

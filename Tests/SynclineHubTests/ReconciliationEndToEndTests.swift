@@ -1,6 +1,6 @@
 import Foundation
 import SynclineAdmin
-import SynclineCore
+import SynclineMapping
 import SynclineHub
 import SynclineKafka
 import Testing

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
-import SynclineCore
+import SynclineMapping
 import SynclineKafka
 import Testing
 

@@ -1,5 +1,5 @@
 import Foundation
-import SynclineCore
+import SynclineMapping
 
 /// The operator's scale-out scenario (issue 16): 20 customers, 30 WeCom conversations of 10
 /// messages each (keyed by msgid, as WeCom's archive API delivers them), 10 Twilio calls (three

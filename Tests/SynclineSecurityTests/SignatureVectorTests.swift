@@ -1,5 +1,5 @@
 import Foundation
-import SynclineCore
+import SynclineMapping
 import SynclineSecurity
 import Testing
 

@@ -1,4 +1,4 @@
-@testable import SynclineCore
+@testable import SynclineMapping
 
 /// The CSV decoder over arbitrary bytes. The first byte picks the options: bit 0 declares columns,
 /// bits 1-2 the delimiter (`,` `;` tab `|`).

@@ -1,4 +1,4 @@
-@testable import SynclineCore
+@testable import SynclineMapping
 
 /// ExactDecimal: parse two numbers (text split at 0x00; a third part picks `round` places) and run
 /// every operation. Nothing may trap, and what succeeds must be exact: a + b − b == a, (a × b) agrees in

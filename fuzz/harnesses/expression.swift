@@ -1,4 +1,4 @@
-@testable import SynclineCore
+@testable import SynclineMapping
 
 /// Expression lexer, parser and evaluator. Input: expression text, a 0x00 byte, then a JSON document.
 /// Whatever parses is evaluated over that document and over fixed hostile documents (64-bit extremes,

@@ -1,4 +1,4 @@
-@testable import SynclineCore
+@testable import SynclineMapping
 
 /// The form (x-www-form-urlencoded) decoder over arbitrary bytes.
 @_cdecl("LLVMFuzzerTestOneInput")

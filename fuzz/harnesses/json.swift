@@ -1,4 +1,4 @@
-@testable import SynclineCore
+@testable import SynclineMapping
 
 /// JSONParser over arbitrary bytes; what it accepts must survive JSONWriter and parse back equal.
 @_cdecl("LLVMFuzzerTestOneInput")

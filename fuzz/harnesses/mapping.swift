@@ -1,6 +1,6 @@
 import Foundation
 @testable import SynclineConnectors
-@testable import SynclineCore
+@testable import SynclineMapping
 
 /// One record through a shipped connector (connectors/*.yaml against topics/*.yaml): the first byte
 /// picks the connector, the rest is the record value. Declared connectors run decode → map → validate;

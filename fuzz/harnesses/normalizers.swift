@@ -1,5 +1,5 @@
 import Foundation
-@testable import SynclineCore
+@testable import SynclineMapping
 
 /// Phone (every region), email and timestamp normalisers over arbitrary text. What they accept is
 /// canonical: normalising it again gives the same text, and a parsed timestamp formats and re-parses

@@ -1,5 +1,5 @@
 import Foundation
-@testable import SynclineCore
+@testable import SynclineMapping
 @testable import SynclineSecurity
 
 /// Webhook verification (hmac, zendesk, twilio, wecom) over hostile requests. Input parts (split at

@@ -1,4 +1,4 @@
-@testable import SynclineCore
+@testable import SynclineMapping
 
 /// The XML payload decoder (Foundation's XMLParser behind a DTD guard) over arbitrary bytes.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,5 +1,5 @@
 import Foundation
-public import SynclineCore
+public import SynclineMapping
 public import SynclineSecurity
 import Synchronization
 

@@ -1,5 +1,5 @@
 import Foundation
-public import SynclineCore
+public import SynclineMapping
 
 /// Turns an accepted webhook body into the raw-topic record: keyed by the upstream id when the
 /// body has one (else the request id), with CloudEvents binary-mode headers.

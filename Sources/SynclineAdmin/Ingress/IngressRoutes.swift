@@ -2,7 +2,7 @@ import Foundation
 public import Hummingbird
 public import Logging
 import NIOCore
-import SynclineCore
+import SynclineMapping
 import SynclineSecurity
 
 /// The webhook ingress: `POST /ingest/{connector}` and the vendor paths

@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 
 /// What the ingress routes need from the hub: durable publishing and metrics. The hub implements
 /// it with a Kafka producer; the routes only speak HTTP and verification.

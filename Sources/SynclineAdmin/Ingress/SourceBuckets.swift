@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 
 /// One token bucket per sending address, taken before a request's signature is checked so that
 /// unsigned floods from one address are refused without touching the connector's own bucket.

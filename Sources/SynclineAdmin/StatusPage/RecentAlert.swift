@@ -1,5 +1,5 @@
 import Foundation
-import SynclineCore
+import SynclineMapping
 
 /// One record of `hub.alerts.v1` as `GET /api/v1/alerts` shows it: the alert's own fields plus
 /// where it sits in Kafka. Fields an alert does not carry are omitted.

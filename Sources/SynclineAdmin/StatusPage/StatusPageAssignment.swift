@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 
 /// The status page's lead-assignment card: read from the hub's own `/metrics` (the assignment
 /// processor counts there and nowhere else), shown only when some connector assigns leads —

@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 import Foundation
 
 /// The `assignment` processor's stage: reads each canonical lead (crm.leads.v1), decides its owner

@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 import Foundation
 import Synchronization
 

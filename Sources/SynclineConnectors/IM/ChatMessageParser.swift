@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 import Foundation
 
 /// Reads a decoded WeCom chat-archive message (`msgid`, `action`, `from`, `tolist`, `roomid`,

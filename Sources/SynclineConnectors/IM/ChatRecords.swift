@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 public import SynclineStore
 import Foundation
 

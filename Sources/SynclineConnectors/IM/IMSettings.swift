@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 
 /// How the im processor groups and judges conversations (`processor_options` of `connectors/im.yaml`).
 ///

@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 public import SynclineStore
 
 /// Reads one `crm.customers.v1` record into a `CustomerChange`: a null value is a tombstone for the

@@ -1,6 +1,6 @@
 public import Logging
 public import SynclineStore
-public import SynclineCore
+public import SynclineMapping
 
 /// Links a party to a customer through the identity index, trying identifiers in the order given
 /// and normalising phones to E.164 first. A failing index read is logged and counts as "not

@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 
 /// Writes a processor's canonical record: fields in the topic schema's order, checked against the
 /// schema (a record that does not conform is a bug in the processor, reported as a `validate`

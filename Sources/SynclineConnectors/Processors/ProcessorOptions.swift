@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 
 /// Reads a connector's `processor_options:` (durations as `90s`/`10m`/`1h` or seconds, counts,
 /// lists of text), collecting a problem for every malformed or unknown option.

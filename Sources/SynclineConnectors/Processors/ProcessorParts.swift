@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 public import SynclineRuntime
 
 /// What a connector runs once its processor is added: the pipeline and its timed emitters; for a

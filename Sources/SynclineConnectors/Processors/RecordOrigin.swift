@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 
 /// Where an input record really came from: its own coordinates, or — for a record the hub re-keyed
 /// through `hub.repartition.<connector>.v1` — the raw record's, read from its lineage headers.

@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 
 /// The first loop of a stateful connector: copies each decoded raw record, bytes and upstream
 /// headers unchanged, to `hub.repartition.<connector>.v1` keyed by the state's key (chat thread,

@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 import Foundation
 
 /// Reads a decoded Asterisk-style CDR (`uniqueid`, `src`, `dst`, `start`, `answer`, `end`,

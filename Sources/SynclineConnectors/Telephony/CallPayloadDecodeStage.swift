@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 
 /// Decodes `raw.telephony.calls.v1` by content: a body whose first non-blank byte is `{` is JSON
 /// (an Asterisk CDR), anything else form encoding (a Twilio callback). It stands in for the

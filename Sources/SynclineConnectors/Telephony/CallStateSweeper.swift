@@ -1,5 +1,5 @@
 public import Logging
-import SynclineCore
+import SynclineMapping
 public import SynclineRuntime
 public import SynclineStore
 import Foundation

@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 
 /// Reads RFC 2822 dates as Twilio writes them (`Tue, 14 May 2024 08:00:00 +0000`, zone `GMT`/`UT`
 /// or `±HHMM`), falling back to everything `TimestampParser` reads (RFC 3339, epoch numbers).

@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 
 /// How the telephony processor reads calls (`processor_options` of `connectors/telephony.yaml`).
 ///

@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 
 /// Call records on `raw.telephony.calls.v1` (SPEC §5 shapes): Asterisk-style CDR JSON, one per
 /// finished call, and Twilio status callbacks, form-encoded as Twilio posts them. A share of the

@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 
 /// WeCom chat-archive messages and DingTalk chat events on `raw.im.messages.v1` (SPEC §5 shapes),
 /// grouped into conversations between a member of staff and a customer — or a stranger.

@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 
 /// ERP sales-order documents (`raw.erp.orders.v1`) and payment events (`raw.erp.payments.v1`):
 /// PayPal `PAYMENT.CAPTURE.COMPLETED` webhooks and bank receipt callbacks, with exact cents

@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 
 /// The demo's finance feed: for each valid bank receipt and PayPal capture, the booking finance
 /// makes of it on raw.finance.receipts.v1 (same voucher, the CRM's net amount, the receipt's day) —

@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 
 /// Landing-page and form submissions as the marketing platform sends them to
 /// `raw.marketing.events.v1` (shapes of `connectors/samples/marketing/form/`).

@@ -1,4 +1,4 @@
-public import SynclineCore
+public import SynclineMapping
 import Foundation
 
 /// One record the demo publishes, with what the generator meant by it, so tests and the console

@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 
 /// Help-desk webhooks (Zendesk-style `ticket.created/updated/status_changed/comment_added`) on
 /// `raw.tickets.events.v1`, some of them complaints (shapes of `connectors/samples/tickets/zendesk/`).

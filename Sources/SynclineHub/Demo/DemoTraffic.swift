@@ -1,4 +1,4 @@
-import SynclineCore
+import SynclineMapping
 
 /// The demo's traffic generator: a realistic, continuous mix for all five upstream systems plus
 /// the CRM's customer changelog, built from a seed so a run can be replayed. Pure: it returns

@@ -4,7 +4,7 @@ public import SynclineKafka
 import Foundation
 import Synchronization
 import SynclineAdmin
-import SynclineCore
+import SynclineMapping
 
 /// `syncline up --demo`: publishes `DemoTraffic` to the raw topics at a steady rate and reports a
 /// compact live summary every few seconds. It is the last service of the hub's group, so on

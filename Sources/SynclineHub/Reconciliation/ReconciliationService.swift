@@ -1,6 +1,6 @@
 public import Logging
 public import ServiceLifecycle
-public import SynclineCore
+public import SynclineMapping
 public import SynclineKafka
 import Foundation
 import Synchronization

@@ -1,5 +1,5 @@
 public import Logging
-public import SynclineCore
+public import SynclineMapping
 public import SynclineKafka
 
 /// Reads both sides of the reconciliation from Kafka, outside any consumer group: every CRM

@@ -3,7 +3,7 @@ public import SynclineAdmin
 public import SynclineKafka
 import Foundation
 import Synchronization
-public import SynclineCore
+public import SynclineMapping
 
 /// Reads the latest records of `hub.alerts.v1` for `GET /api/v1/alerts`: the tail of every
 /// partition (at most `limit` records each), outside any consumer group, newest first. Kafka is

@@ -1,5 +1,5 @@
 public import SynclineAdmin
-public import SynclineCore
+public import SynclineMapping
 import Synchronization
 
 /// Keeps the end-to-end delays of each connector's recent records (the last `window`, at most

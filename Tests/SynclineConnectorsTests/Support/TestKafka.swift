@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import SynclineConnectors
-import SynclineCore
+import SynclineMapping
 import SynclineKafka
 import SynclineRuntime
 import Testing

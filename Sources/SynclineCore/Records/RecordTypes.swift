@@ -1,3 +1,0 @@
-// The record types live in the leaf module SynclineRecords (so the Kafka module needs nothing of
-// the mapping language); everything that imports SynclineCore sees them as before.
-@_exported public import SynclineRecords
