@@ -28,7 +28,8 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
-        // Leaf: the record types every layer shares (no dependencies).
+        // Leaf: the record types every layer shares, and the accounting of what happened to them
+        // (activity, rejections, latency observations, metric names); no dependencies.
         .target(name: "SynclineRecords", swiftSettings: strict),
         // The only module that touches librdkafka; knows records, not the mapping language.
         .target(
@@ -142,6 +143,11 @@ let package = Package(
         .testTarget(
             name: "SynclineSecurityTests",
             dependencies: ["SynclineSecurity", "SynclineMapping", "SynclineTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SynclineRuntimeTests",
+            dependencies: ["SynclineRuntime", "SynclineMapping", "SynclineRecords", "SynclineKafka", "SynclineTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(name: "SynclineKafkaTests", dependencies: ["SynclineKafka", "SynclineRecords"], swiftSettings: strict),

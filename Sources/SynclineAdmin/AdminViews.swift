@@ -1,4 +1,5 @@
 import SynclineMapping
+import SynclineSecurity
 import SynclineStore
 
 /// JSON shapes of the admin API (snake_case, timestamps RFC 3339 UTC side by side).

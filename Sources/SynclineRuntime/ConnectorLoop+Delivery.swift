@@ -28,7 +28,7 @@ extension ConnectorLoop {
 
     func handleDelivery(_ report: DeliveryReport) {
         guard let item = delivery.take(report) else { return }
-        stats.inFlight.subtract(1, ordering: .relaxed)
+        account.inFlight(-1)
         let now = RuntimeClock.nanos()
         let duration = now > item.sentAtNanos ? now - item.sentAtNanos : 0
         guard let error = report.error else {
@@ -77,13 +77,12 @@ extension ConnectorLoop {
             item.attempts += 1
             item.firstFailedAtMs = item.firstFailedAtMs ?? nowMs
             item.dueAt = ContinuousClock.now + spec.resilience.retry.delay(attempt: item.attempts - 1)
-            stats.retries.add(1, ordering: .relaxed)
-            activity.retries += 1
+            account.retried()
             logger.warning("delivery failed, will retry", metadata: [
                 "error": "\(error.name)", "attempt": "\(item.attempts)", "offset": "\(item.input.coordinates)",
             ])
             delivery.retryQueue.append(item)
-            stats.inFlight.add(1, ordering: .relaxed)
+            account.inFlight(1)
         }
     }
 
@@ -97,7 +96,7 @@ extension ConnectorLoop {
         case .deadLetter: kind = "dead_letter"
         case .output: kind = "output"
         }
-        activity.dropped[kind, default: 0] += 1
+        account.dropped(kind)
         logger.error("the brokers refused a \(kind) for good; it is dropped and counted", metadata: [
             "error": "\(error.name)", "topic": "\(item.output.topic)", "event": "\(item.timing.eventID ?? "-")",
         ])
@@ -148,7 +147,7 @@ extension ConnectorLoop {
         guard producer == nil || fatal != nil else { return }
         if let old = producer, let fatal {
             logger.error("producer fatal error \(fatal.name): \(fatal.message); recreating the producer and sending its in-flight outputs again")
-            activity.producerRestarts += 1
+            account.producerRestarted()
             producer = nil
             old.abandon()
             delivery.deferredReports.removeAll()
@@ -170,31 +169,29 @@ extension ConnectorLoop {
     func delivered(_ item: InFlightOutput, report: DeliveryReport) {
         switch item.kind {
         case .deadLetter:
-            stats.deadLettered.add(1, ordering: .relaxed)
             if let rejection = item.rejection {
-                activity.rejected[.init(stage: rejection.stage, code: rejection.code), default: 0] += 1
-                activity.deadLetters.append(DeadLetterNotice(
+                account.deadLettered(rejection, notice: DeadLetterNotice(
                     connector: spec.name, rejection: rejection, sourceTopic: item.input.topic,
                     sourcePartition: item.input.partition, sourceOffset: item.input.offset, dlqTopic: report.topic,
                     dlqPartition: report.partition, dlqOffset: report.offset, mappingVersion: spec.mappingVersion,
                     eventID: item.timing.eventID, failedAtMs: item.firstFailedAtMs ?? item.timing.consumeMs))
+            } else {
+                account.deadLettered(nil)
             }
         case .latencyObservation:
             break
         case .alert:
-            activity.produced[report.topic, default: 0] += 1
+            account.alertAcknowledged(report.topic)
             return
         case .timed(let id):
-            stats.produced.add(1, ordering: .relaxed)
-            activity.produced[report.topic, default: 0] += 1
+            account.timedOutputAcknowledged(report.topic)
             if item.generation < options.emitters.count {
                 timedInFlight[item.generation].remove(id)
                 options.emitters[item.generation].delivered(ids: [id])
             }
             return
         case .output:
-            stats.produced.add(1, ordering: .relaxed)
-            countProduced(item.output.topic)
+            account.outputAcknowledged(item.output.topic)
             if item.primary && spec.observesLatency { observeLatency(item, outputTopic: report.topic) }
         }
         acknowledge(item)
@@ -206,17 +203,17 @@ extension ConnectorLoop {
             consumeMs: item.timing.consumeMs, ackMs: RuntimeClock.nowMs())
         switch verdict {
         case .unknownSource(let reason):
-            activity.unknownSource[reason, default: 0] += 1
+            account.unknownSource(reason)
         case .clockSkew:
-            activity.skewed += 1
+            account.clockSkewed()
         case .observed(let observation):
-            activity.observations.append(observation)
+            account.observed(observation)
             guard observation.delayed else { return }
             let delayed = DelayedRecord(
                 connector: spec.name, eventID: item.timing.eventID ?? item.input.coordinates, sourceTopic: item.input.topic,
                 sourcePartition: item.input.partition, sourceOffset: item.input.offset, outputTopic: outputTopic,
                 observation: observation, mappingVersion: spec.mappingVersion)
-            activity.delayed.append(delayed)
+            account.delayed(delayed)
             // The observation is one more output of this input: the offset waits for it too.
             guard partitions.live(item.slot, generation: item.generation) else { return }
             partitions[item.slot].progress.expect(seq: item.seq, more: 1)
@@ -242,7 +239,7 @@ extension ConnectorLoop {
             if let dueAt = item.dueAt, dueAt > now {
                 waiting.append(item)
             } else if gate.breaker.allowCall(nowNanos: nowNanos) {
-                stats.inFlight.subtract(1, ordering: .relaxed)
+                account.inFlight(-1)
                 send(item, breakerChecked: true)
             } else {
                 waiting.append(item)

@@ -44,7 +44,7 @@ extension ConnectorLoop {
     /// Logs, counts and exports a breaker state change.
     func noteBreaker(_ change: BreakerTransition) {
         handle.breakerStateValue.store(Int(change.to.gaugeValue), ordering: .relaxed)
-        activity.breakerTransitions.append(change)
+        account.breaker(change)
         if change.to == .open {
             logger.warning("circuit breaker \(change)", metadata: ["sink": "kafka"])
         } else {
@@ -59,6 +59,7 @@ extension ConnectorLoop {
         let now = RuntimeClock.nowMs()
         var total = 0
         var maxMillis = 0
+        var lags: [PartitionLag] = []
         for slot in partitions.assignedSlots {
             let state = partitions[slot]
             guard let high = consumer.cachedHighWatermark(topic: state.key.topic, partition: state.key.partition) else { continue }
@@ -68,11 +69,10 @@ extension ConnectorLoop {
             let millis = records > 0 ? max(0, now - (last?.timestampMs ?? now)) : 0
             total += Int(records)
             maxMillis = max(maxMillis, Int(millis))
-            activity.lag.append(PartitionLag(
+            lags.append(PartitionLag(
                 topic: state.key.topic, partition: state.key.partition, records: records, seconds: Double(millis) / 1000))
         }
-        stats.lagRecords.store(total, ordering: .relaxed)
-        stats.lagMillis.store(maxMillis, ordering: .relaxed)
+        account.lag(lags, records: total, maxMillis: maxMillis)
     }
 
     /// Sends the committable offsets when the interval passed or enough records were handled;
@@ -96,8 +96,7 @@ extension ConnectorLoop {
                 for (slot, offset) in zip(slots, offsets) { partitions[slot].progress.commitSent(offset.offset ?? 0) }
                 handledSinceCommit = 0
             } catch {
-                stats.commitFailures.add(1, ordering: .relaxed)
-                activity.commitFailures += 1
+                account.commitFailed()
                 logger.warning("commit could not be sent (the next commit covers these offsets): \(error)")
             }
         }
@@ -119,15 +118,13 @@ extension ConnectorLoop {
                   let slot = partitions.slot(topic: outcome.partition.topic, partition: outcome.partition.partition) else { continue }
             if let error = outcome.error {
                 partitions[slot].progress.commitFailed(offset)
-                stats.commitFailures.add(1, ordering: .relaxed)
-                activity.commitFailures += 1
+                account.commitFailed()
                 logger.warning("the group coordinator refused a commit; it will be sent again", metadata: [
                     "partition": "\(outcome.partition)", "error": "\(error.name)",
                 ])
             } else {
                 let newly = partitions[slot].progress.commitConfirmed(offset)
-                stats.committed.add(newly, ordering: .relaxed)
-                activity.committed += newly
+                account.committed(newly)
             }
         }
     }

@@ -14,7 +14,7 @@ extension ConnectorLoop {
         var consumedTopic: (name: String, count: Int) = ("", 0)
         for record in records {
             guard let slot = partitions.slot(topic: record.topic, partition: record.partition) else {
-                stats.revokedDropped.add(1, ordering: .relaxed)
+                account.revokedRecordDropped()
                 logger.debug("dropped a record of a partition not assigned", metadata: ["offset": "\(record.coordinates)"])
                 continue
             }
@@ -35,20 +35,20 @@ extension ConnectorLoop {
             let document: JSONValue? = if case .success(let context) = result { context.document } else { nil }
             if case .park(let throttledKey) = gate.admit(record, document: document, nowNanos: now) {
                 poisonGuard?.end()
-                activity.throttled[throttledKey ?? "*", default: 0] += 1
+                account.throttled(throttledKey)
                 parked.append(record)
                 continue
             }
             noteConsumed(record, slot: slot)
             if record.topic != consumedTopic.name {
-                if consumedTopic.count > 0 { activity.consumed[consumedTopic.name, default: 0] += consumedTopic.count }
+                account.consumed(consumedTopic.name, count: consumedTopic.count)
                 consumedTopic = (record.topic, 0)
             }
             consumedTopic.count += 1
             emit(record, result, slot: slot, consumeMs: consumeMs)
             poisonGuard?.end()
         }
-        if consumedTopic.count > 0 { activity.consumed[consumedTopic.name, default: 0] += consumedTopic.count }
+        account.consumed(consumedTopic.name, count: consumedTopic.count)
         if !parked.isEmpty, let consumer { applyPauses(consumer, nowNanos: now) }
     }
 
@@ -62,8 +62,7 @@ extension ConnectorLoop {
         let alert = InputExpiredAlert(
             connector: spec.name, topic: record.topic, partition: record.partition, firstOffset: gap.lowerBound,
             lastOffset: gap.upperBound, raisedAtMs: RuntimeClock.nowMs())
-        stats.expired.add(Int(alert.count), ordering: .relaxed)
-        activity.expired[record.topic, default: 0] += Int(alert.count)
+        account.expired(record.topic, count: Int(alert.count))
         logger.error("input expired: the broker deleted records before they were read", metadata: [
             "topic": "\(record.topic)", "partition": "\(record.partition)",
             "offsets": "\(gap.lowerBound)-\(gap.upperBound)", "records": "\(alert.count)",
@@ -84,7 +83,7 @@ extension ConnectorLoop {
     func poisonPill(_ record: InputRecord, _ pill: PoisonPillLedger.Suspect) -> Rejection {
         let message = "the hub crashed \(pill.crashes) times on this record (signal \(pill.signal) in stage \(pill.stage.rawValue)); "
             + "it is sent to the DLQ untouched so the connector carries on — the crash is a hub bug to report"
-        activity.poisonPills[record.topic, default: 0] += 1
+        account.poisonPill(record.topic)
         logger.critical("poison pill: sending a record the hub crashed on twice to the DLQ untouched", metadata: [
             "offset": "\(record.coordinates)", "stage": "\(pill.stage.rawValue)", "signal": "\(pill.signal)",
         ])
@@ -107,19 +106,18 @@ extension ConnectorLoop {
 
     /// Turns one processed record into in-flight outputs (or its DLQ record) and sends them.
     func emit(_ record: InputRecord, _ result: Result<RecordContext, Rejection>, slot: Int, consumeMs: Int64) {
-        stats.consumed.add(1, ordering: .relaxed)
         let generation = partitions[slot].generation
         var items: [InFlightOutput] = []
         if let mismatch = result.selfCheckMismatch {
             // The compiled path and the interpreter disagreed; the interpreter's verdict is the one used.
-            activity.compiledMismatches += 1
+            account.compiledMismatch()
             logger.error("compiled record path disagrees with the interpreter (the interpreter's result is used)", metadata: [
                 "offset": "\(record.coordinates)", "difference": "\(mismatch)",
             ])
         }
         switch result {
         case .success(let context):
-            fieldCounter.count(context.fieldMarks, into: &activity)
+            account.countFields(context.fieldMarks)
             let route = context.routes.count == 1 ? context.routes.first : context.routes.joined(separator: ",")
             let timing = RecordTiming(
                 sourceMs: context.sourceTimeMs, sourceProblem: context.sourceTimeProblem, consumeMs: consumeMs,
@@ -169,19 +167,19 @@ extension ConnectorLoop {
             // Between a failed producer and its replacement: wait, never drop.
             item.dueAt = ContinuousClock.now + .seconds(1)
             delivery.retryQueue.append(item)
-            stats.inFlight.add(1, ordering: .relaxed)
+            account.inFlight(1)
             return
         }
         if !breakerChecked && !gate.breaker.allowCall(nowNanos: RuntimeClock.nanos()) {
             item.dueAt = nil
             delivery.retryQueue.append(item)
-            stats.inFlight.add(1, ordering: .relaxed)
+            account.inFlight(1)
             return
         }
         item.sentAtNanos = RuntimeClock.nanos()
         let output = item.output
         let token = delivery.track(item)
-        stats.inFlight.add(1, ordering: .relaxed)
+        account.inFlight(1)
         while true {
             do throws(KafkaError) {
                 try producer.produce(output, token: token)
@@ -204,7 +202,7 @@ extension ConnectorLoop {
 
     func completed(_ records: Int) {
         guard records > 0 else { return }
-        stats.handled.add(records, ordering: .relaxed)
+        account.handled(records)
         handledSinceCommit += records
     }
 }

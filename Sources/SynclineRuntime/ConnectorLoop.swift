@@ -13,7 +13,6 @@ import SynclineKafka
 final class ConnectorLoop: @unchecked Sendable {
     let handle: ConnectorRuntime
     let spec: ConnectorSpec
-    let stats: ConnectorStats
     let pipeline: RecordPipeline
     let options: ConnectorRuntime.Options
     let logger: Logger
@@ -46,10 +45,8 @@ final class ConnectorLoop: @unchecked Sendable {
     var firstRecordCPU: Double = 0
     /// First record → last acknowledgement and confirmed commit (wall and CPU seconds), for `--exit-after`.
     var window: (seconds: Double, cpu: Double)?
-    var activity: ConnectorActivity
-    /// Field completeness counted by label index per record, folded into `activity` once per turn.
-    var fieldCounter = FieldCompletenessCounter()
-    var producedRun: (topic: String, count: Int) = ("", 0)
+    /// Everything the loop counts, recorded once (the turn's activity and the live totals).
+    var account: ConnectorAccount
     var lastLagSample = ContinuousClock.now
     /// Marks each record in the pipeline so a crash on it is noticed; opened on the runtime thread.
     var poisonGuard: PoisonPillGuard?
@@ -57,14 +54,13 @@ final class ConnectorLoop: @unchecked Sendable {
     init(handle: ConnectorRuntime) {
         self.handle = handle
         spec = handle.spec
-        stats = handle.stats
         pipeline = handle.pipeline
         options = handle.options
         logger = handle.logger
         wakeup = handle.wakeup
         stamper = LineageStamper(connector: spec.name, mappingVersion: spec.mappingVersion, sloSeconds: spec.sloSeconds)
         tracker = LatencyTracker(sloMs: Int64(spec.sloSeconds * 1000), skewToleranceMs: options.skewToleranceMs)
-        activity = ConnectorActivity(connector: spec.name, atMs: RuntimeClock.nowMs())
+        account = ConnectorAccount(connector: spec.name, totals: handle.stats, nowMs: RuntimeClock.nowMs())
         gate = FlowGate(spec: spec.resilience, nowNanos: RuntimeClock.nanos())
     }
 
@@ -122,7 +118,7 @@ final class ConnectorLoop: @unchecked Sendable {
             } else if let allowance = holding ? nil : gate.connectorAllowance(nowNanos: now),
                       allowance.records == 0, allowance.waitNanos < 500_000_000 {
                 // Out of tokens for a moment: take nothing, serve what arrives, wait for the refill.
-                if !waitingForTokens { activity.throttled["*", default: 0] += 1 }
+                if !waitingForTokens { account.throttled(nil) }
                 waitingForTokens = true
                 tokenWaitMs = Int32(max(1, allowance.waitNanos / 1_000_000))
             } else {
@@ -149,9 +145,9 @@ final class ConnectorLoop: @unchecked Sendable {
             commitIfDue(force: false)
             sampleLag(consumer)
             publishActivity()
-            if let exitAfter = options.exitAfter, stats.handled.load(ordering: .relaxed) >= exitAfter {
+            if let exitAfter = options.exitAfter, account.totals.handled.load(ordering: .relaxed) >= exitAfter {
                 commitIfDue(force: true)
-                if stats.committed.load(ordering: .relaxed) >= exitAfter {
+                if account.totals.committed.load(ordering: .relaxed) >= exitAfter {
                     if let firstRecordAt {
                         window = (RuntimeClock.seconds(since: firstRecordAt), RuntimeClock.cpuSeconds() - firstRecordCPU)
                     }
@@ -186,11 +182,11 @@ final class ConnectorLoop: @unchecked Sendable {
             consumer.close()
             self.producer?.close(flushTimeoutMs: 5_000)
             publishActivity()
-            logger.info("connector stopped", metadata: ["committed": "\(stats.committed.load(ordering: .relaxed))"])
+            logger.info("connector stopped", metadata: ["committed": "\(account.totals.committed.load(ordering: .relaxed))"])
         }
         self.consumer = nil
         self.producer = nil
-        let snapshot = stats.snapshot
+        let snapshot = account.totals.snapshot
         let summary = RunSummary(
             connector: spec.name, recordsIn: snapshot.consumed, recordsOut: snapshot.produced, dlq: snapshot.deadLettered,
             retries: snapshot.retries, committed: snapshot.committed,
@@ -228,35 +224,8 @@ final class ConnectorLoop: @unchecked Sendable {
         }
     }
 
-    /// Counts an acknowledged output by topic. Outputs arrive in runs of one topic, so the run is
-    /// counted here and folded into the activity's dictionary once per run, not hashed per record.
-    @inline(__always)
-    func countProduced(_ topic: String) {
-        if producedRun.count > 0, producedRun.topic != topic { foldProducedRun() }
-        if producedRun.count == 0 { producedRun.topic = topic }
-        producedRun.count += 1
-    }
-
-    func foldProducedRun() {
-        guard producedRun.count > 0 else { return }
-        activity.produced[producedRun.topic, default: 0] += producedRun.count
-        producedRun.count = 0
-    }
-
     /// Hands the turn's activity to the observer (metrics, ledger) and starts a new one.
     func publishActivity() {
-        foldProducedRun()
-        fieldCounter.fold(into: &activity)
-        guard !activity.isEmpty else { return }
-        if !activity.fieldSeen.isEmpty {
-            stats.fields.withLock { table in
-                for (field, seen) in activity.fieldSeen {
-                    let current = table[field] ?? (0, 0)
-                    table[field] = (current.seen + seen, current.empty + (activity.fieldEmpty[field] ?? 0))
-                }
-            }
-        }
-        options.observer.record(activity)
-        activity = ConnectorActivity(connector: spec.name, atMs: RuntimeClock.nowMs())
+        account.publish(to: options.observer, nowMs: RuntimeClock.nowMs())
     }
 }

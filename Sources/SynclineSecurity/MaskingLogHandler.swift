@@ -1,5 +1,5 @@
 public import Logging
-public import SynclineMapping
+import SynclineMapping
 
 /// A `LogHandler` wrapper that masks personal data (phones, emails, message text) and redacts
 /// secrets in every message and metadata value before the wrapped handler sees them.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SynclineMapping
+import SynclineSecurity
 import SynclineKafka
 import SynclineStore
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SynclineMapping
+import SynclineSecurity
 import SynclineKafka
 import SynclineStore
 

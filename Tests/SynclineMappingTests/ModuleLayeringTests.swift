@@ -54,6 +54,42 @@ struct ModuleLayeringTests {
         }
     }
 
+    /// Each source target's project dependencies as `Package.swift` declares them (the build's own
+    /// graph, so a dependency declared but not yet imported cannot point up either).
+    static func declaredDependencies() throws -> [String: [String]] {
+        let package = try String(contentsOf: sources.deletingLastPathComponent().appendingPathComponent("Package.swift"), encoding: .utf8)
+        var result: [String: [String]] = [:]
+        // `.target(` / `.executableTarget(` blocks up to the next target declaration.
+        let blocks = package.components(separatedBy: ".target(").dropFirst().map { $0 }
+            + package.components(separatedBy: ".executableTarget(").dropFirst().map { $0 }
+        for block in blocks {
+            let body = block.components(separatedBy: "Target(").first ?? block
+            guard let name = body.firstMatch(of: /name:\s*"([^"]+)"/)?.output.1, !body.contains("path: \"Tests/") else { continue }
+            let dependencies = body.firstMatch(of: /dependencies:\s*\[(?<list>[^\]]*)\]/).map { String($0.output.list) } ?? ""
+            // Project targets are the quoted names in the layer table; package products are not in it.
+            let names = dependencies.matches(of: /"([A-Za-z]+)"/).map { String($0.output.1) }
+            result[String(name)] = names.filter { layers[$0] != nil }
+        }
+        return result
+    }
+
+    @Test("Package.swift declares only downward dependencies, and every source target has a layer")
+    func packageDependsDownwardOnly() throws {
+        let declared = try Self.declaredDependencies()
+        #expect(declared["SynclineRuntime"]?.contains("SynclineKafka") == true, "parsed \(declared)")
+        #expect(declared.count >= 10, "parsed \(declared.keys.sorted())")
+        for (module, dependencies) in declared {
+            guard let own = Self.layers[module] else {
+                Issue.record("target \(module) has no layer: add it to ModuleLayeringTests.layers")
+                continue
+            }
+            for dependency in dependencies {
+                let other = Self.layers[dependency] ?? .max
+                #expect(other < own, "Package.swift: \(module) (layer \(own)) depends on \(dependency) (layer \(other))")
+            }
+        }
+    }
+
     @Test("librdkafka only in SynclineKafka/RDKafka; no mapping language below the runtime; no Kafka, HTTP or SQL in the mapping core")
     func boundaries() throws {
         for (module, file, imported) in try Self.imports() {

@@ -1,5 +1,6 @@
 import Foundation
 import SynclineMapping
+import SynclineSecurity
 
 /// One record of `hub.alerts.v1` as `GET /api/v1/alerts` shows it: the alert's own fields plus
 /// where it sits in Kafka. Fields an alert does not carry are omitted.

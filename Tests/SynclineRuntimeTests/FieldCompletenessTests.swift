@@ -1,4 +1,5 @@
 import SynclineMapping
+@testable import SynclineRuntime
 import Testing
 
 /// Field completeness is marked by label index and counted into arrays; the oracle is the way it was

@@ -1,3 +1,5 @@
+public import SynclineMapping
+
 /// A circuit breaker around one sink: closed → open when the failure rate or slow-call rate over a
 /// sliding window (count- or time-based) passes its threshold, or N failures happen within a period;
 /// open → half-open after a wait; half-open lets a bounded number of probe calls through and closes

@@ -1,3 +1,5 @@
+public import SynclineMapping
+
 /// The connector's rate limit: one bucket for the connector, and when keyed one bucket per key
 /// (bounded: idle keys are forgotten). Answers whether a record may go now, or how long to wait.
 public struct RateLimiter: Sendable {

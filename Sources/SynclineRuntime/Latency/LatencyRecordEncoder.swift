@@ -1,3 +1,5 @@
+public import SynclineMapping
+
 /// Encodes a delayed record's observation as the JSON value of a `hub.latency.v1` record.
 public enum LatencyRecordEncoder {
     public static func encode(_ record: DelayedRecord, sloMs: Int64) -> [UInt8] {

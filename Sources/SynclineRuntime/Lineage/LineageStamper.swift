@@ -1,3 +1,5 @@
+public import SynclineMapping
+
 /// Adds the CloudEvents and Syncline lineage headers (SPEC §3) to a produced record, replacing any
 /// hub-owned headers the input carried; upstream headers such as `traceparent` pass through.
 /// Runs for every output, so the headers are written into one `HeaderBlock`: the runs that do not

@@ -1,4 +1,5 @@
-@testable import SynclineMapping
+import SynclineMapping
+@testable import SynclineRuntime
 import SynclineTestSupport
 import Testing
 

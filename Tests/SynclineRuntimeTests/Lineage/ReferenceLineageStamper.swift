@@ -1,4 +1,5 @@
 import SynclineMapping
+@testable import SynclineRuntime
 
 /// The lineage stamper as it was before header blocks (one `RecordHeader` per header, values made
 /// per record): kept as the oracle that `LineageStamper`'s prebuilt header blocks must match.

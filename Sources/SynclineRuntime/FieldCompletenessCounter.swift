@@ -1,3 +1,5 @@
+public import SynclineMapping
+
 /// Counts field completeness on the hot path into arrays indexed like `FieldLabels`, and folds the
 /// counts into a turn's `ConnectorActivity` (by label) once per turn, off the per-record path.
 public struct FieldCompletenessCounter: Sendable {

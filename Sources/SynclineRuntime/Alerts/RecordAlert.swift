@@ -1,3 +1,5 @@
+public import SynclineMapping
+
 /// An alert about one input record the runtime sent to the DLQ for a reason someone must look at:
 /// the hub crashed on it twice (`poison_pill`) or its value was empty or null (`payload_missing`).
 /// Raised on hub.alerts.v1 beside the DLQ record, keyed by kind and coordinates, so a redelivered

@@ -1,3 +1,5 @@
+public import SynclineMapping
+
 /// Input the broker deleted before the connector read it (retention, the embedded cluster's
 /// 5 MiB cap): one partition's run of offsets, reported as an `input_expired` alert on
 /// hub.alerts.v1, counted, and logged — "nothing lost" includes what the broker lost first.

@@ -1,3 +1,5 @@
+public import SynclineMapping
+
 /// Times a record from when it happened upstream to when its output was acknowledged, attributes
 /// the delay, and flags it against the connector's SLO (default 90 s). Pure: clocks are passed in.
 public struct LatencyTracker: Sendable, Equatable {
