@@ -56,6 +56,7 @@ let package = Package(
             name: "SynclineRuntime",
             dependencies: [
                 "SynclineMapping",
+                "SynclineRecords",
                 "SynclineKafka",
                 "CCrashMark",
                 .product(name: "Logging", package: "swift-log"),

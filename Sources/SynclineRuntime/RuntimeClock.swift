@@ -1,10 +1,11 @@
 import Foundation
+import SynclineRecords
 
 /// The runtime's clocks in one place: wall milliseconds (record times), monotonic nanoseconds
 /// (breaker and rate-limit timing) and process CPU seconds (the benchmark window).
 enum RuntimeClock {
     /// Milliseconds since the epoch.
-    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    static func nowMs() -> Int64 { EpochClock.nowMs() }
 
     /// Monotonic nanoseconds.
     static func nanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }

@@ -20,7 +20,7 @@ struct AssignCommand: AsyncParsableCommand {
     @Flag(help: "Print the decision path: every rule in order, matched or skipped and why.")
     var explain = false
 
-    @Option(help: "A lead id to read from crm.leads.v1 (needs --brokers) instead of a lead JSON on stdin.")
+    @Option(help: "A lead id to read from \(TopicNames.leads) (needs --brokers) instead of a lead JSON on stdin.")
     var lead: String?
 
     @Option(help: "Bootstrap servers, for --lead.")
@@ -29,7 +29,7 @@ struct AssignCommand: AsyncParsableCommand {
     @Option(help: "The rules' day to decide for (YYYY-MM-DD; default: the lead's occurred_at day, else today).")
     var date: String?
 
-    @Flag(help: "Print the decision as JSON (the crm.lead_assignments.v1 fields plus the path).")
+    @Flag(help: "Print the decision as JSON (the \(TopicNames.leadAssignments) fields plus the path).")
     var json = false
 
     func run() async throws {
@@ -51,11 +51,11 @@ struct AssignCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let decider = AssignmentDecider(rules: rules)
-        let day = date ?? decider.day(ofMs: lead.occurredAtMs ?? Int64(Date().timeIntervalSince1970 * 1000))
+        let day = date ?? decider.day(ofMs: lead.occurredAtMs ?? EpochClock.nowMs())
         // Without the running hub's state: no owner counts as loaded, and round robin goes by lead id.
         let decision = decider.decide(lead, day: day)
         if json {
-            var members = AssignmentStage.members(decision, decidedAtMs: Int64(Date().timeIntervalSince1970 * 1000))
+            var members = AssignmentStage.members(decision, decidedAtMs: EpochClock.nowMs())
             members["path"] = .array(decision.explanation.map(JSONValue.string))
             Terminal.say(JSONValue.object(members).jsonText)
             return
@@ -85,7 +85,7 @@ struct AssignCommand: AsyncParsableCommand {
             }
         }
         guard let brokers else {
-            Terminal.complain("syncline assign: --lead reads crm.leads.v1 and needs --brokers")
+            Terminal.complain("syncline assign: --lead reads \(TopicNames.leads) and needs --brokers")
             throw ExitCode(2)
         }
         let catalog = try? TopicCatalog.load(directory: common.rootURL.appendingPathComponent("topics"))

@@ -80,7 +80,7 @@ struct BenchStateCommand: AsyncParsableCommand {
 
         // Restore into a fresh cache: each partition alone, then all at once (what an assignment does).
         var restoring = spec
-        restoring.name = String(changelog.dropFirst("hub.state.".count).dropLast(".v1".count))
+        restoring.name = TopicNames.connector(ofState: changelog) ?? restoring.name
         let restorer = try restorerOnFreshStore(spec: restoring, catalog: catalog, kafka: kafka, logger: logger)
         var single: [PartitionRestore] = []
         for partition in 0..<Int32(partitions) {

@@ -101,7 +101,7 @@ struct DLQCommand: AsyncParsableCommand {
                         _ = try await producer.send(output)
                         try ledger.recordReplayed(
                             connector: connector, dlqTopic: dlqTopic, partition: record.partition, offset: record.offset,
-                            replayCount: count, atMs: Int64(Date().timeIntervalSince1970 * 1000))
+                            replayCount: count, atMs: EpochClock.nowMs())
                     }
                     replayed += 1
                 }

@@ -64,7 +64,7 @@ struct DiffCommand: AsyncParsableCommand {
         } else if let brokers {
             let config = KafkaConfig(bootstrapServers: brokers, properties: KafkaConfig.environmentProperties(ProcessInfo.processInfo.environment))
             let partitions = try await ToolKafka.partitionCount(topic: topic, catalog: catalog, config: config, logger: logger)
-            let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+            let nowMs = EpochClock.nowMs()
             if let since {
                 guard let sinceMs = TimeArgument.epochMs(since, nowMs: nowMs) else {
                     Terminal.complain("syncline diff: --since '\(since)' is neither a duration (30m, 24h) nor a time (2026-12-01T08:00:00Z)")

@@ -59,7 +59,7 @@ struct LatencyCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             let ledger = try openLedger(common)
-            let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+            let nowMs = EpochClock.nowMs()
             let health = try ledger.channelHealth(sinceMs: nowMs - windowMs)
             var rows = [["CONNECTOR", "CONSUMED", "PRODUCED", "REJECTED", "DELAYED", "SKEWED", "SUCCESS", "DELAYED%"]]
             for h in health {

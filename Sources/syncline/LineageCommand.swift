@@ -18,7 +18,7 @@ struct LineageCommand: AsyncParsableCommand {
     @Option(help: "mermaid, dot, json or svg.")
     var format: Format = .mermaid
 
-    @Option(help: "A canonical field, topic.field (crm.leads.v1.phone): list every rule that writes it.")
+    @Option(help: "A canonical field, topic.field (\(TopicNames.leads).phone): list every rule that writes it.")
     var field: String?
 
     @Option(help: "A running hub's admin server: adds live rates and DLQ shares to the edges.")
@@ -60,7 +60,7 @@ struct LineageCommand: AsyncParsableCommand {
 
     func printWriters(of field: String, specs: [ConnectorSpec], catalog: TopicCatalog) throws {
         guard let dot = field.lastIndex(of: "."), let topic = catalog[String(field[..<dot])] else {
-            Terminal.complain("syncline lineage: --field takes topic.field with a declared topic, e.g. crm.leads.v1.phone")
+            Terminal.complain("syncline lineage: --field takes topic.field with a declared topic, e.g. \(TopicNames.leads).phone")
             throw ExitCode(2)
         }
         let name = String(field[field.index(after: dot)...])

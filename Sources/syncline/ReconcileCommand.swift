@@ -16,10 +16,10 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Option(help: "Bootstrap servers (crm.payments.v1, and crm.finance_receipts.v1 unless --finance is given).")
+    @Option(help: "Bootstrap servers (\(TopicNames.payments), and \(TopicNames.financeReceipts) unless --finance is given).")
     var brokers: String
 
-    @Option(help: "Finance's CSV export (voucher reference, booked amount, currency, booked date) instead of crm.finance_receipts.v1.")
+    @Option(help: "Finance's CSV export (voucher reference, booked amount, currency, booked date) instead of \(TopicNames.financeReceipts).")
     var finance: String?
 
     @Option(help: "day or month (default month).")

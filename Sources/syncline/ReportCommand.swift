@@ -31,7 +31,7 @@ struct ReportCommand: AsyncParsableCommand {
                 Terminal.complain("no hub state at \(common.stateURL.path) (has the hub run with this --state?)")
                 throw ExitCode(1)
             }
-            let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+            let nowMs = EpochClock.nowMs()
             let report = try FollowUpReport.build(
                 activities: try ActivityStore(path: activitiesPath), identity: try IdentityIndex(path: identityPath),
                 sinceMs: nowMs - windowMs, nowMs: nowMs, perOwner: max(1, limit))

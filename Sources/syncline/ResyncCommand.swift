@@ -51,7 +51,7 @@ struct ResyncCommand: AsyncParsableCommand {
         // A stateful connector's raw topic is read by its re-keying loop, in a group of its own.
         let loop = spec.isStateful ? StatefulWiring.rekeyName(spec.name) : spec.name
         let groupID = group ?? "syncline.\(loop)"
-        guard let sinceMs = TimeArgument.epochMs(since, nowMs: Int64(Date().timeIntervalSince1970 * 1000)) else {
+        guard let sinceMs = TimeArgument.epochMs(since, nowMs: EpochClock.nowMs()) else {
             Terminal.complain("syncline resync: --since '\(since)' is neither a duration (30m, 24h) nor a time (2026-12-01T08:00:00Z)")
             throw ExitCode(2)
         }

@@ -44,7 +44,7 @@ struct TraceCommand: AsyncParsableCommand {
         let catalog = try TopicsCommand.loadCatalog(common)
         let specs = (try? ConnectorSpecParser.loadAll(directory: common.rootURL.appendingPathComponent("connectors"))) ?? []
         let config = KafkaConfig(bootstrapServers: brokers, properties: KafkaConfig.environmentProperties(ProcessInfo.processInfo.environment))
-        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        let nowMs = EpochClock.nowMs()
         guard let sinceMs = TimeArgument.epochMs(since, nowMs: nowMs), let withinMs = DurationText.milliseconds(within) else {
             Terminal.complain("syncline trace: --since takes 30m, 24h or an ISO-8601 time; --within a duration like 15m")
             throw ExitCode(2)

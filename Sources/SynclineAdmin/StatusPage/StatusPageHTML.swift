@@ -1,3 +1,5 @@
+import SynclineMapping
+
 /// The status page: one self-contained HTML document (inline CSS and script, no external assets,
 /// works offline). It carries no data: every number comes from the admin JSON API, fetched by the
 /// page itself every 2 s — `/api/v1/connectors`, `/api/v1/channels/health?window=24h`,
@@ -101,7 +103,7 @@ enum StatusPageHTML {
     </section>
     <div style="display:grid; gap:16px">
       <section>
-        <h2>Recent alerts <span class="hint">hub.alerts.v1 · newest 3 of each kind</span></h2>
+        <h2>Recent alerts <span class="hint">\#(TopicNames.alerts) · newest 3 of each kind</span></h2>
         <div class="chips" id="alert-kinds"></div>
         <ul class="feed" id="alerts"><li class="empty">Loading…</li></ul>
       </section>

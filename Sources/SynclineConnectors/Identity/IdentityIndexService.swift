@@ -1,6 +1,7 @@
 public import Logging
 public import ServiceLifecycle
 public import SynclineKafka
+public import SynclineMapping
 public import SynclineStore
 import Foundation
 import Synchronization
@@ -21,7 +22,7 @@ public final class IdentityIndexService: Service, Sendable {
     private let caughtUp = Atomic<Bool>(false)
 
     public init(
-        index: IdentityIndex, kafka: KafkaConfig, topic: String = "crm.customers.v1", partitions: Int, phoneRegion: String = "CN",
+        index: IdentityIndex, kafka: KafkaConfig, topic: String = TopicNames.customers, partitions: Int, phoneRegion: String = "CN",
         logger: Logger
     ) {
         self.index = index

@@ -39,7 +39,7 @@ public final class ReconciliationService: Service, Sendable {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(self.settings.everyMs)) }
             guard !Task.isShuttingDownGracefully && !Task.isCancelled else { break }
             do {
-                _ = try await BlockingThread.run { [self] in try runOnce(nowMs: Int64(Date().timeIntervalSince1970 * 1000)) }
+                _ = try await BlockingThread.run { [self] in try runOnce(nowMs: EpochClock.nowMs()) }
             } catch {
                 logger.error("reconciliation: run failed, trying again in \(settings.everyMs / 1000) s: \(error)")
             }

@@ -27,7 +27,7 @@ public final class AlertTail: Sendable {
 
     /// The latest `limit` alerts, newest first.
     public func latest(limit: Int) async throws -> [RecentAlert] {
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = EpochClock.nowMs()
         if let cached = cache.withLock({ $0 }), now - cached.atMs < cacheMs, cached.limit >= limit {
             return Array(cached.alerts.prefix(limit))
         }

@@ -31,6 +31,13 @@ public enum TopicNames {
     /// Where a connector re-keys its input by the state's key: `hub.repartition.<connector>.v1`.
     public static func repartition(connector: String) -> String { "hub.repartition.\(connector).v1" }
 
+    /// The connector whose changelog `topic` is (`hub.state.<connector>.v1`), or nil for another topic.
+    public static func connector(ofState topic: String) -> String? {
+        let prefix = "hub.state.", suffix = ".v1"
+        guard topic.hasPrefix(prefix), topic.hasSuffix(suffix), topic.count > prefix.count + suffix.count else { return nil }
+        return String(topic.dropFirst(prefix.count).dropLast(suffix.count))
+    }
+
     /// True for a hub-internal repartition topic (its records carry the raw record's lineage).
     public static func isRepartition(_ topic: String) -> Bool { topic.hasPrefix("hub.repartition.") }
 }

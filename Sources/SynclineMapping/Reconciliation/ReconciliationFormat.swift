@@ -14,7 +14,7 @@ public enum ReconciliationFormat {
     }
 
     public static func table(_ report: ReconciliationReport) -> [String] {
-        var lines = ["reconciliation by \(report.period.rawValue) · CRM net receipts (crm.payments.v1) vs finance booked · gap over \(percent(report.threshold))"]
+        var lines = ["reconciliation by \(report.period.rawValue) · CRM net receipts (\(TopicNames.payments)) vs finance booked · gap over \(percent(report.threshold))"]
         if report.rows.isEmpty { return lines + ["(nothing to reconcile)"] }
         let header = ["period", "currency", "crm net", "finance", "difference", "share", "", "vouchers ok/differ/crm-only/fin-only"]
         var cells = [header]

@@ -18,7 +18,7 @@ public enum SandboxSamples {
             for (index, chunk) in chunks.enumerated() {
                 let record = InputRecord(
                     topic: topic, partition: 0, offset: Int64(inputs.count), key: nil, value: chunk, headers: [],
-                    timestampMs: Int64(Date().timeIntervalSince1970 * 1000))
+                    timestampMs: EpochClock.nowMs())
                 inputs.append(SandboxInput(label: chunks.count > 1 ? "\(name):\(index + 1)" : String(name), record: record))
             }
         }
