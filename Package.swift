@@ -152,7 +152,22 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "SynclineKafkaTests", dependencies: ["SynclineKafka", "SynclineRecords"], swiftSettings: strict),
-        .testTarget(name: "SynclineStoreTests", dependencies: ["SynclineStore", "SynclineMapping", "SynclineTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "SynclineStoreTests",
+            dependencies: ["SynclineStore", "SynclineMapping", "SynclineTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // The admin API over a real listener against a fake backend: no Kafka, no hub.
+        .testTarget(
+            name: "SynclineAdminTests",
+            dependencies: [
+                "SynclineAdmin", "SynclineStore", "SynclineMapping",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "SynclineConnectorsTests",
             dependencies: ["SynclineConnectors", "SynclineRuntime", "SynclineKafka", "SynclineMapping", "SynclineHub", "SynclineStore", "SynclineTestSupport"],

@@ -1,7 +1,10 @@
 public import SynclineMapping
 public import SynclineStore
 
-/// What the admin server asks of the running hub. The hub implements it; the server only speaks HTTP.
+/// What the admin server asks of the running hub: connector status and control, metrics,
+/// readiness, and the queries behind the API and the status page. The hub implements it over its
+/// runtimes and stores (`HubAdminBackend`); tests give the server plain values. The server only
+/// speaks HTTP.
 public protocol AdminBackend: Sendable {
     func connectors() -> [ConnectorStatus]
     /// Pauses a connector's consumption and returns once it is in effect; false when no connector has that name.
@@ -16,7 +19,12 @@ public protocol AdminBackend: Sendable {
     func metricsText() -> [UInt8]
     /// Ready when every connector has its partitions and the ledger is open; otherwise the reasons.
     func readiness() -> [String]
-    var ledger: Ledger { get }
+    /// Per-connector totals and success rate since `sinceMs` (`/api/v1/channels/health`).
+    func channelHealth(sinceMs: Int64) throws -> [ChannelHealth]
+    /// The latest delayed records of a connector (all when nil), newest first (`/api/v1/latency/samples`).
+    func delayedSamples(connector: String?, limit: Int) throws -> [DelayedSample]
+    /// Indexed DLQ entries, newest first, optionally of one connector and one error code (`/api/v1/dlq`).
+    func deadLetters(connector: String?, code: String?, limit: Int) throws -> [DeadLetterEntry]
     /// Exact end-to-end delay percentiles per connector over a recent window (the status page).
     func delayPercentiles() -> [DelayPercentiles]
     /// The latest records of `hub.alerts.v1`, newest first.

@@ -1,6 +1,5 @@
 public import Hummingbird
 public import Logging
-import SynclineStore
 import Foundation
 import NIOCore
 import SynclineMapping
@@ -113,13 +112,13 @@ public enum AdminServer {
             guard let windowMs = DurationText.milliseconds(window) else {
                 throw HTTPError(.badRequest, message: "window '\(window)' is not a duration like 30m, 24h or 7d")
             }
-            let health = try backend.ledger.channelHealth(sinceMs: nowMs() - windowMs)
+            let health = try backend.channelHealth(sinceMs: nowMs() - windowMs)
             return AdminViews.Channels(window: window, channels: health.map(AdminViews.channel))
         }
         api.get("latency/samples") { request, _ -> AdminViews.Samples in
             let connector = request.uri.queryParameters.get("connector")
             let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 5, 1), 500)
-            let samples = try backend.ledger.latestDelayedSamples(connector: connector, limit: limit)
+            let samples = try backend.delayedSamples(connector: connector, limit: limit)
             return AdminViews.Samples(samples: samples.map(AdminViews.sample))
         }
         api.get("dlq") { request, _ -> Response in
@@ -131,7 +130,7 @@ public enum AdminServer {
             let connector = request.uri.queryParameters.get("connector")
             let code = request.uri.queryParameters.get("code")
             let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 5_000)
-            let entries = try backend.ledger.deadLetters(connector: connector, code: code, limit: limit)
+            let entries = try backend.deadLetters(connector: connector, code: code, limit: limit)
             let views = entries.map { AdminViews.deadLetter($0, masked: !unmasked) }
             return try json(AdminViews.DeadLetters(dead_letters: views), status: .ok)
         }

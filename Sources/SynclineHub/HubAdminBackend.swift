@@ -6,10 +6,12 @@ import Foundation
 import Synchronization
 public import SynclineMapping
 
-/// The running hub as the admin server sees it: connector status, pause/resume, metrics, readiness.
+/// The running hub as the admin server sees it: connector status, pause/resume, metrics, readiness,
+/// and the API's queries answered from the ledger.
 public final class HubAdminBackend: AdminBackend, @unchecked Sendable {
     public let runtimes: [ConnectorRuntime]
     public let metrics: HubMetrics
+    /// The ledger behind `channelHealth`, `delayedSamples` and `deadLetters`.
     public let ledger: Ledger
     /// Recent delays for `delayPercentiles()` and the alerts reader for `recentAlerts(limit:)` (status page).
     public let delays: DelayWindow?
@@ -123,6 +125,18 @@ public final class HubAdminBackend: AdminBackend, @unchecked Sendable {
             }
         }
         return reasons
+    }
+
+    public func channelHealth(sinceMs: Int64) throws -> [ChannelHealth] {
+        try ledger.channelHealth(sinceMs: sinceMs)
+    }
+
+    public func delayedSamples(connector: String?, limit: Int) throws -> [DelayedSample] {
+        try ledger.latestDelayedSamples(connector: connector, limit: limit)
+    }
+
+    public func deadLetters(connector: String?, code: String?, limit: Int) throws -> [DeadLetterEntry] {
+        try ledger.deadLetters(connector: connector, code: code, limit: limit)
     }
 
     public func delayPercentiles() -> [DelayPercentiles] {

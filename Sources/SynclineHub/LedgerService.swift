@@ -6,13 +6,14 @@ import Foundation
 /// Owns the ledger writer for the hub's lifetime: expires old rows hourly, and on shutdown
 /// (after the connectors, which are stopped first) writes what is left.
 public struct LedgerService: Service {
-    public let writer: LedgerWriter
+    /// The batching observer that feeds the ledger; closed (flushing what is queued) on shutdown.
+    public let batches: LedgerWriter
     public let ledger: Ledger
     public let retentionMs: Int64
     public let logger: Logger
 
     public init(writer: LedgerWriter, ledger: Ledger, retentionMs: Int64, logger: Logger) {
-        self.writer = writer
+        batches = writer
         self.ledger = ledger
         self.retentionMs = retentionMs
         self.logger = logger
@@ -27,6 +28,6 @@ public struct LedgerService: Service {
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3600)) }
         }
-        writer.close()
+        batches.close()
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A conversation and the message ids folded into it: the value of one `hub.state.im.v1` record,
 /// so a new owner of the partition knows what it already counted.
 public struct ChatConversationState: Codable, Sendable, Equatable {
@@ -18,10 +16,10 @@ public struct ChatConversationState: Codable, Sendable, Equatable {
     /// The changelog key of a conversation.
     public static func key(_ conversationID: String) -> String { "conversation:\(conversationID)" }
 
-    /// The changelog value (JSON).
-    public func encoded() throws -> [UInt8] { Array(try JSONEncoder().encode(self)) }
+    /// The changelog value (JSON, participants as JSON text: `StateChangelog`).
+    public func encoded() throws -> [UInt8] { try StateChangelog.encode(self) }
 
     public static func decode(_ bytes: [UInt8]) throws -> ChatConversationState {
-        try JSONDecoder().decode(ChatConversationState.self, from: Data(bytes))
+        try StateChangelog.decode(ChatConversationState.self, from: bytes)
     }
 }

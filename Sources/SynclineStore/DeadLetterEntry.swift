@@ -36,6 +36,30 @@ public struct DeadLetterEntry: Codable, Sendable, Equatable, FetchableRecord, Mu
         case failedAtMs = "failed_at_ms"
     }
 
+    /// An entry from its fields (a fake admin backend, tests); the ledger builds its own from notices.
+    public init(
+        connector: String, stage: String, code: String, field: String? = nil, rule: String? = nil, message: String,
+        sourceTopic: String, sourcePartition: Int, sourceOffset: Int64, dlqTopic: String, dlqPartition: Int, dlqOffset: Int64,
+        mappingVersion: String, eventID: String? = nil, failedAtMs: Int64
+    ) {
+        id = nil
+        self.connector = connector
+        self.stage = stage
+        self.code = code
+        self.field = field
+        self.rule = rule
+        self.message = message
+        self.sourceTopic = sourceTopic
+        self.sourcePartition = sourcePartition
+        self.sourceOffset = sourceOffset
+        self.dlqTopic = dlqTopic
+        self.dlqPartition = dlqPartition
+        self.dlqOffset = dlqOffset
+        self.mappingVersion = mappingVersion
+        self.eventID = eventID
+        self.failedAtMs = failedAtMs
+    }
+
     public init(_ notice: DeadLetterNotice) {
         id = nil
         connector = notice.connector

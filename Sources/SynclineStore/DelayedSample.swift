@@ -36,6 +36,27 @@ public struct DelayedSample: Codable, Sendable, Equatable, FetchableRecord, Muta
         case mappingVersion = "mapping_version"
     }
 
+    /// A sample from its fields (a fake admin backend, tests); the ledger builds its own from delayed records.
+    public init(
+        connector: String, eventID: String, sourceTopic: String, sourcePartition: Int, sourceOffset: Int64, outputTopic: String,
+        sourceMs: Int64, brokerMs: Int64, consumeMs: Int64, ackMs: Int64, delayMs: Int64, attribution: String, mappingVersion: String
+    ) {
+        id = nil
+        self.connector = connector
+        self.eventID = eventID
+        self.sourceTopic = sourceTopic
+        self.sourcePartition = sourcePartition
+        self.sourceOffset = sourceOffset
+        self.outputTopic = outputTopic
+        self.sourceMs = sourceMs
+        self.brokerMs = brokerMs
+        self.consumeMs = consumeMs
+        self.ackMs = ackMs
+        self.delayMs = delayMs
+        self.attribution = attribution
+        self.mappingVersion = mappingVersion
+    }
+
     public init(_ record: DelayedRecord) {
         let o = record.observation
         id = nil

@@ -1,5 +1,5 @@
 public import Foundation
-public import GRDB
+import GRDB
 
 /// The identity index (SQLite file `identity.sqlite` in the state directory): every identifier of
 /// every customer in `crm.customers.v1` → `customer_id`, plus each customer's owner, and how far
@@ -7,7 +7,7 @@ public import GRDB
 /// restart neither skips nor double-applies one). Owns its database writer; writes are named by
 /// intent. An identifier two customers share links to the most recently updated one.
 public final class IdentityIndex: Sendable {
-    public let writer: any DatabaseWriter
+    private let writer: any DatabaseWriter
 
     /// Opens (creating and migrating) the index at `path`, owner-only permissions, WAL.
     public init(path: String) throws {
@@ -134,5 +134,10 @@ public final class IdentityIndex: Sendable {
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM identity_customers") ?? 0,
              try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM identity_keys") ?? 0)
         }
+    }
+
+    /// The journal mode and sync level of the index's writer connection (FULL: it gates commits).
+    public func durability() throws -> StoreDurability {
+        try StoreFile.durability(of: writer)
     }
 }

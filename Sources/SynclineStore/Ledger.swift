@@ -1,26 +1,17 @@
 public import Foundation
-public import GRDB
+import GRDB
 public import SynclineMapping
 
 /// The hub's SQLite ledger (one file, WAL): per-minute counts per connector, delayed-record
 /// samples, the DLQ index and every deployed mapping version. Owns the database writer; every
 /// write is named by its intent. Created with owner-only permissions.
 public final class Ledger: Sendable {
-    public let writer: any DatabaseWriter
+    private let writer: any DatabaseWriter
 
-    /// Opens (creating and migrating) the ledger at `path`.
+    /// Opens (creating and migrating) the ledger at `path`. Its rows are statistics, not state a
+    /// commit depends on, so it keeps GRDB's WAL default (`synchronous=NORMAL`).
     public init(path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: path) {
-            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-        }
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        let pool = try DatabasePool(path: path, configuration: configuration)
-        writer = pool
-        try LedgerMigrations.migrator.migrate(pool)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        writer = try StoreFile.open(path: path, migrator: LedgerMigrations.migrator, syncEveryTransaction: false)
     }
 
     /// An in-memory ledger is deliberately not offered: tests use a real file.
@@ -160,11 +151,17 @@ public final class Ledger: Sendable {
         }
     }
 
+    /// Every deployed version of a connector's mapping (all connectors when nil), latest deployment first.
     public func mappingVersions(connector: String?) throws -> [MappingVersion] {
         try writer.read { db in
             var request = MappingVersion.order(Column("last_deployed_ms").desc)
             if let connector { request = request.filter(Column("connector") == connector) }
             return try request.fetchAll(db)
         }
+    }
+
+    /// The journal mode and sync level of the ledger's writer connection.
+    public func durability() throws -> StoreDurability {
+        try StoreFile.durability(of: writer)
     }
 }

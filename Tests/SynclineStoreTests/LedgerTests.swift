@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import SynclineMapping
 import SynclineStore
 import Testing
@@ -24,8 +25,7 @@ struct LedgerTests {
         let path = Ledger.path(inStateDirectory: directory)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let mode = try ledger.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
-        #expect(mode == "wal")
+        #expect(try ledger.durability().journalMode == "wal")
     }
 
     @Test("the 24 h success rate per channel comes from the per-minute counts, with old minutes outside the window")
@@ -124,7 +124,8 @@ struct LedgerTests {
     @Test("an unwritable ledger is reported through onError and never throws into the caller")
     func unwritableLedgerIsReported() throws {
         let ledger = try openLedger()
-        try ledger.writer.write { db in try db.execute(sql: "DROP TABLE minute_counts") }
+        // Another connection to the same file breaks the schema under the ledger.
+        try DatabaseQueue(path: Ledger.path(inStateDirectory: directory)).write { db in try db.execute(sql: "DROP TABLE minute_counts") }
         let errors = ErrorBox()
         let writer = LedgerWriter(ledger: ledger, interval: .seconds(60)) { error in errors.append("\(error)") }
         var activity = ConnectorActivity(connector: "im", atMs: 1_790_000_000_000)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SynclineStore
 import Testing
 
@@ -10,9 +9,10 @@ struct StoreDurabilityTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("syncline-durability-\(UUID().uuidString)")
         let identity = try IdentityIndex(path: IdentityIndex.path(inStateDirectory: directory))
         let activities = try ActivityStore(path: ActivityStore.path(inStateDirectory: directory))
-        for (name, writer) in [("identity", identity.writer), ("activities", activities.writer)] {
+        for (name, durability) in [("identity", try identity.durability()), ("activities", try activities.durability())] {
             // 2 = FULL, on the connection every write goes through.
-            #expect(try writer.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2, "\(name) writer")
+            #expect(durability.synchronous == 2, "\(name) writer")
+            #expect(durability.journalMode == "wal", "\(name) writer")
         }
         let mode = try FileManager.default.attributesOfItem(atPath: IdentityIndex.path(inStateDirectory: directory))[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)

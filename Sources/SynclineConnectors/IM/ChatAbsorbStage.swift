@@ -7,7 +7,7 @@ import Foundation
 /// returns. With a `changelog` topic, every conversation it changed is one output of this input
 /// (to the input's partition number), so the offset is committed only once the state change is in
 /// Kafka. Closed conversations and alerts come from `ConversationEmitter`.
-public struct ChatAbsorbStage: RecordStage {
+public struct ChatAbsorbStage: StatefulRecordStage {
     public let name = "im"
     public let parser: ChatMessageParser
     public let folder: ConversationFolder

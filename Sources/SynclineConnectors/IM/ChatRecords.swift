@@ -32,7 +32,7 @@ public struct ChatRecords: Sendable {
     static func systemName(_ system: String) -> String { system == "dingtalk" ? "DingTalk" : "WeCom" }
 
     public func activity(_ conversation: ChatConversation, linker: CustomerLinker) throws(Rejection) -> OutputRecord {
-        let participants = (try? JSONDecoder().decode([String].self, from: Data(conversation.participants.utf8))) ?? []
+        let participants = conversation.participants
         let other = conversation.roomID.map { "room \($0)" } ?? conversation.externalID ?? participants.filter { $0 != conversation.staffID }.first ?? "staff"
         let id = Self.activityID(conversation)
         let phone = conversation.externalPhone.flatMap(linker.normalisedPhone)

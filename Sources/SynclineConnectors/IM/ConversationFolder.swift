@@ -74,9 +74,7 @@ public struct ConversationFolder: Sendable {
         if conversation.direction == "internal", message.externalID != nil {
             conversation.direction = "outbound"
         }
-        var participants = (try? JSONDecoder().decode([String].self, from: Data(conversation.participants.utf8))) ?? []
-        for id in message.participants where !participants.contains(id) { participants.append(id) }
-        if let data = try? JSONEncoder().encode(participants) { conversation.participants = String(decoding: data, as: UTF8.self) }
+        for id in message.participants where !conversation.participants.contains(id) { conversation.participants.append(id) }
         if conversation.summaryLines < settings.summaryLines {
             let line = "\(message.sender): " + message.text.split(whereSeparator: \.isNewline).joined(separator: " ")
             var summary = conversation.summary.isEmpty ? line : conversation.summary + "\n" + line

@@ -10,7 +10,7 @@ import Foundation
 /// `unlinked_call` alert, as a second output of that same input (so its offset waits for it);
 /// only a redelivery of that report produces it again. With a `changelog` topic, each change of
 /// the call's state is one more output of the report (to the input's partition number).
-public struct CallStage: RecordStage {
+public struct CallStage: StatefulRecordStage {
     public let name = "telephony"
     public let parser: CallEventParser
     public let store: ActivityStore
@@ -62,7 +62,7 @@ public struct CallStage: RecordStage {
         let saved: CallState?
         do {
             saved = try store.updateCall("\(event.sourceSystem):\(event.callID)") { state in
-                var events = state.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.events.utf8)) } ?? []
+                var events = state?.events ?? []
                 if events.contains(event.eventID) {
                     raiseAlert = state?.alertEventID == event.eventID
                     return nil
@@ -76,10 +76,9 @@ public struct CallStage: RecordStage {
                     raiseAlert = true
                 }
                 let text = String(decoding: JSONWriter.bytes(.object(call)), as: UTF8.self)
-                let list = (try? JSONEncoder().encode(events)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
                 changed = true
                 return CallState(
-                    callKey: "\(event.sourceSystem):\(event.callID)", activity: text, events: list, alertEventID: alertEventID,
+                    callKey: "\(event.sourceSystem):\(event.callID)", activity: text, events: events, alertEventID: alertEventID,
                     updatedMs: nowMs, statePartition: partition)
             }
         } catch {
@@ -104,7 +103,7 @@ public struct CallStage: RecordStage {
         if changed, let changelog {
             do {
                 context.outputs.append(OutputRecord(
-                    topic: changelog, key: Array(Self.stateKey(saved.callKey).utf8), value: Array(try JSONEncoder().encode(saved)),
+                    topic: changelog, key: Array(Self.stateKey(saved.callKey).utf8), value: try StateChangelog.encode(saved),
                     partition: partition))
             } catch {
                 throw Rejection(

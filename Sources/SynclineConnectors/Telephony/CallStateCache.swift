@@ -1,4 +1,3 @@
-import Foundation
 import SynclineStore
 
 /// The telephony connector's partitioned state in `ActivityStore`: calls, restored from
@@ -7,7 +6,7 @@ struct CallStateCache: PartitionStateCache {
     let store: ActivityStore
 
     func replace(partition: Int32, with entries: [(key: String, value: [UInt8])]) throws {
-        let calls = try entries.map { try JSONDecoder().decode(CallState.self, from: Data($0.value)) }
+        let calls = try entries.map { try StateChangelog.decode(CallState.self, from: $0.value) }
         try store.replaceCallState(partition: partition, with: calls)
     }
 
