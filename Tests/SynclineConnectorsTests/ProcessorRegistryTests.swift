@@ -38,6 +38,15 @@ struct ProcessorRegistryTests {
         }
     }
 
+    @Test("the shipped connector named after each processor sets every option it declares (the file is the worked example)")
+    func shippedFilesShowEveryOption() throws {
+        for processor in ProcessorRegistry.processors {
+            let spec = try ProcessorHarness.spec(processor.name)
+            #expect(spec.processor == processor.name)
+            #expect(Set(spec.processorOptions.keys) == processor.optionNames, "connectors/\(processor.name).yaml")
+        }
+    }
+
     @Test("the shipped connectors' processors and options pass")
     func shippedPass() throws {
         for name in ConnectorAssemblyTests.shipped {
