@@ -94,6 +94,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The CLI's tooling over connectors: fixture running, sample loading and checks (`syncline test`, `validate`).
+        .target(
+            name: "SynclineTooling",
+            dependencies: [
+                "SynclineMapping",
+                "SynclineConnectors",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "SynclineAdmin",
             dependencies: [
@@ -130,6 +140,7 @@ let package = Package(
                 "SynclineKafka",
                 "SynclineRuntime",
                 "SynclineConnectors",
+                "SynclineTooling",
                 "SynclineHub",
                 "SynclineStore",
                 "SynclineAdmin",
@@ -140,7 +151,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "SynclineTestSupport", path: "Tests/SynclineTestSupport", swiftSettings: strict),
-        .testTarget(name: "SynclineMappingTests", dependencies: ["SynclineMapping", "SynclineTestSupport"], swiftSettings: strict),
+        // Reads fixtures and samples with the CLI's tooling (SynclineTooling) to compare the compiled and interpreted paths.
+        .testTarget(name: "SynclineMappingTests", dependencies: ["SynclineMapping", "SynclineTooling", "SynclineTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SynclineSecurityTests",
             dependencies: ["SynclineSecurity", "SynclineMapping", "SynclineTestSupport", .product(name: "Logging", package: "swift-log")],
@@ -171,6 +183,11 @@ let package = Package(
         .testTarget(
             name: "SynclineConnectorsTests",
             dependencies: ["SynclineConnectors", "SynclineRuntime", "SynclineKafka", "SynclineMapping", "SynclineHub", "SynclineStore", "SynclineTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SynclineToolingTests",
+            dependencies: ["SynclineTooling", "SynclineConnectors", "SynclineMapping", "SynclineTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

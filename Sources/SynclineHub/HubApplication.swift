@@ -39,14 +39,11 @@ public func buildApplication(
 ) async throws -> HubApplication {
     let catalog = try TopicCatalog.load(directory: options.topicsDirectory)
     let specs = try ConnectorSpecParser.loadAll(directory: options.connectorsDirectory)
-    var pipelines: [(ConnectorSpec, RecordPipeline)] = []
+    // Every connector's declaration and processor options are checked before anything is opened.
+    let check = ConnectorAssembly.dryRun(catalog: catalog, pipelineMode: .compiled)
     var problems: [ConfigProblem] = []
     for spec in specs {
-        do throws(ConfigProblems) {
-            pipelines.append((spec, try PipelineBuilder.build(spec, catalog: catalog)))
-        } catch {
-            problems += error.problems
-        }
+        problems += check.problems(spec)
         problems += ConnectorLinter.undeclaredTopics(spec, catalog: catalog)
     }
     if !problems.isEmpty { throw ConfigProblems(problems) }
@@ -60,20 +57,20 @@ public func buildApplication(
     let ledger = try Ledger(path: Ledger.path(inStateDirectory: options.stateDirectory))
     let identity = try IdentityIndex(path: IdentityIndex.path(inStateDirectory: options.stateDirectory))
     let metrics = HubMetrics()
-    let processors = ConnectorProcessors(
-        identity: identity, activities: try ActivityStore(path: ActivityStore.path(inStateDirectory: options.stateDirectory)),
-        catalog: catalog, logger: logger, counters: metrics)
-    // Checked now (a bad processor option stops the start); built with Kafka once it is known.
-    _ = try pipelines.map { spec, pipeline throws(ConfigProblems) in try processors.parts(for: spec, pipeline: pipeline) }
+    // Connectors are built with Kafka once it is known.
+    let assembly = ConnectorAssembly(
+        catalog: catalog, identity: identity,
+        activities: try ActivityStore(path: ActivityStore.path(inStateDirectory: options.stateDirectory)), logger: logger,
+        counters: metrics)
     // The scheduled reconciliation runs when a connector feeds finance's side (crm.finance_receipts.v1).
-    let reconciliation = pipelines.map(\.0).first(where: ReconciliationSettings.isFinance).map(ReconciliationSettings.read)
+    let reconciliation = specs.first(where: ReconciliationSettings.isFinance).map(ReconciliationSettings.read)
     if let problems = reconciliation?.problems, !problems.isEmpty { throw ConfigProblems(problems) }
     let ledgerWriter = LedgerWriter(ledger: ledger) { [metrics] error in
         metrics.increment(MetricNames.ledgerWriteErrors, [:])
         logger.error("ledger write failed; delivery continues without it: \(error)")
     }
     let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
-    for (spec, _) in pipelines {
+    for spec in specs {
         try ledger.recordMappingDeployed(
             connector: spec.name, version: spec.mappingVersion, file: spec.file, content: spec.content, atMs: nowMs)
         metrics.prepare(connector: spec)
@@ -104,9 +101,8 @@ public func buildApplication(
     let delays = DelayWindow()
     let observer = FanOutObserver([metrics, ledgerWriter, delays])
     var runtimes: [ConnectorRuntime] = []
-    for (spec, pipeline) in pipelines {
-        let parts = try processors.parts(for: spec, pipeline: pipeline, kafka: kafka)
-        for (runSpec, runParts) in StatefulWiring.loops(spec, parts) {
+    for spec in specs {
+        for (runSpec, runParts) in try assembly.build(spec, kafka: kafka).loops {
             if runSpec.name != spec.name { metrics.prepare(connector: runSpec) }
             var runtimeOptions = ConnectorRuntime.Options(kafka: kafka, groupID: "\(options.groupPrefix).\(runSpec.name)", observer: observer)
             runtimeOptions.emitters = runParts.emitters
@@ -126,7 +122,7 @@ public func buildApplication(
         lineage: LineageGraphBuilder.build(catalog: catalog, specs: specs))
     // Webhook ingress on its own listener: its publisher starts before, and stops after, it.
     if let address = options.ingress {
-        if let ingress = try IngressPublisher.assemble(specs: pipelines.map(\.0), kafka: kafka, metrics: metrics, logger: logger) {
+        if let ingress = try IngressPublisher.assemble(specs: specs, kafka: kafka, metrics: metrics, logger: logger) {
             let server = try IngressServer.make(routes: ingress.routes, address: address, logger: logger, onListening: onIngressListening)
             services.append(.init(service: ingress.publisher))
             services.append(.init(service: server))
@@ -134,7 +130,7 @@ public func buildApplication(
             logger.notice("--ingress \(address) is set but no connector declares ingress:; no webhook listener started")
         }
     } else {
-        let declared = pipelines.map(\.0).filter { $0.ingress != nil }.map(\.name)
+        let declared = specs.filter { $0.ingress != nil }.map(\.name)
         if !declared.isEmpty {
             logger.info("webhook ingress is off (no --ingress HOST:PORT); connectors with an ingress block: \(declared.joined(separator: ", "))")
         }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import SynclineConnectors
 import SynclineMapping
 
 /// `syncline bench-pipeline` (hidden): the per-record hot path without Kafka — decode, map,
-/// normalise, validate and encode through `PipelineBuilder.build(spec, catalog:)` +
-/// `RecordPipeline.run` — over a file of raw record values, one per line (`ops/bench
+/// normalise, validate and encode through the declared pipeline a dry run of `ConnectorAssembly`
+/// builds + `RecordPipeline.run` — over a file of raw record values, one per line (`ops/bench
 /// --write-dataset FILE` writes the bench's data set that way). Prints records/s and ns/record for
 /// the whole pipeline, then, in a separate pass, the share of each stage. Used by ops/bench-micro.
 struct BenchPipelineCommand: AsyncParsableCommand {
@@ -38,10 +39,10 @@ struct BenchPipelineCommand: AsyncParsableCommand {
         let pipeline: RecordPipeline
         switch RunCommand.load(connector: connector, root: common.rootURL) {
         case .success(let loaded):
-            spec = loaded.0
+            spec = loaded.spec
             pipeline = interpreted
-                ? try PipelineBuilder.build(spec, catalog: try TopicCatalog.load(directory: common.rootURL.appendingPathComponent("topics")), mode: .interpreted)
-                : loaded.1
+                ? try ConnectorAssembly.dryRun(catalog: loaded.catalog, pipelineMode: .interpreted).build(spec).pipeline
+                : loaded.declared.pipeline
         case .failure(let problems):
             Terminal.complain("syncline bench-pipeline: the connector does not load:\n\(problems)")
             throw ExitCode(2)

@@ -114,15 +114,15 @@ struct BenchStateCommand: AsyncParsableCommand {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-state-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let processors = ConnectorProcessors(
-            identity: try IdentityIndex(path: IdentityIndex.path(inStateDirectory: directory)),
-            activities: try ActivityStore(path: ActivityStore.path(inStateDirectory: directory)), catalog: catalog, logger: logger)
+        let assembly = ConnectorAssembly(
+            catalog: catalog, identity: try IdentityIndex(path: IdentityIndex.path(inStateDirectory: directory)),
+            activities: try ActivityStore(path: ActivityStore.path(inStateDirectory: directory)), logger: logger)
         // Each run its own changelog (a connector name of its own), so no run restores another's state.
         var stateful = spec
         stateful.name = "\(spec.name)-\(group)"
         stateful.inputTopics = [TopicNames.repartition(connector: spec.name)]
         if changelog { try await cluster.createTopic(TopicNames.state(connector: stateful.name), partitions: partitions) }
-        let parts = try processors.parts(for: stateful, pipeline: try PipelineBuilder.build(spec, catalog: catalog), kafka: changelog ? kafka : nil)
+        let parts = try assembly.build(stateful, kafka: changelog ? kafka : nil).parts
         var options = ConnectorRuntime.Options(kafka: kafka, groupID: group, exitAfter: records)
         options.restorer = parts.restorer
         let summary = try await ConnectorRuntime(spec: stateful, pipeline: parts.pipeline, options: options, logger: logger).run()
@@ -132,10 +132,10 @@ struct BenchStateCommand: AsyncParsableCommand {
     func restorerOnFreshStore(spec: ConnectorSpec, catalog: TopicCatalog, kafka: KafkaConfig, logger: Logger) throws -> any PartitionStateRestorer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-state-restore-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let processors = ConnectorProcessors(
-            identity: try IdentityIndex(path: IdentityIndex.path(inStateDirectory: directory)),
-            activities: try ActivityStore(path: ActivityStore.path(inStateDirectory: directory)), catalog: catalog, logger: logger)
-        let parts = try processors.parts(for: spec, pipeline: try PipelineBuilder.build(spec, catalog: catalog), kafka: kafka)
+        let assembly = ConnectorAssembly(
+            catalog: catalog, identity: try IdentityIndex(path: IdentityIndex.path(inStateDirectory: directory)),
+            activities: try ActivityStore(path: ActivityStore.path(inStateDirectory: directory)), logger: logger)
+        let parts = try assembly.build(spec, kafka: kafka).parts
         guard let restorer = parts.restorer else { throw ValidationError("the telephony processor has no restorer") }
         return restorer
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SynclineConnectors
 import SynclineMapping
 import SynclineSecurity
 import SynclineKafka
@@ -132,7 +133,7 @@ struct DiffCommand: AsyncParsableCommand {
     /// The interpreter path, as `syncline map` and `syncline test` run it.
     static func pipeline(_ spec: ConnectorSpec, catalog: TopicCatalog, role: String) throws -> RecordPipeline {
         do throws(ConfigProblems) {
-            return try PipelineBuilder.build(spec, catalog: catalog, mode: .interpreted)
+            return try ConnectorAssembly.dryRun(catalog: catalog).build(spec).pipeline
         } catch {
             Terminal.complain("syncline diff: the \(role) mapping (\(spec.file)) does not pass validation:\n\(error)")
             throw ExitCode(2)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SynclineConnectors
 import SynclineMapping
 
 /// `syncline map`: one raw record from stdin through a connector, without Kafka — the canonical
@@ -25,8 +26,9 @@ struct MapCommand: AsyncParsableCommand {
     func run() async throws {
         let spec: ConnectorSpec
         let pipeline: RecordPipeline
+        // The assembly's dry run: the declared pipeline, no processor, no state, no Kafka.
         switch RunCommand.load(connector: connector, root: common.rootURL) {
-        case .success(let loaded): (spec, pipeline) = loaded
+        case .success(let loaded): (spec, pipeline) = (loaded.spec, loaded.declared.pipeline)
         case .failure(let problems):
             Terminal.complain("syncline map: the connector does not load:\n\(problems)")
             throw ExitCode(2)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SynclineAdmin
+import SynclineConnectors
 import SynclineMapping
 import SynclineHub
 import SynclineKafka

@@ -27,40 +27,50 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Stop after N input records are fully handled and committed.")
     var exitAfter: Int?
 
-    static func load(connector: String, root: URL) -> Result<(ConnectorSpec, RecordPipeline), ConfigProblems> {
+    /// The connector file, the topic catalog, and the connector's declared pipeline as a dry run of
+    /// the assembly builds it (compiled where the routes allow) — or every problem with them.
+    static func load(connector: String, root: URL) -> Result<Loaded, ConfigProblems> {
         do throws(ConfigProblems) {
             let spec = try ConnectorSpecParser.load(file: URL(fileURLWithPath: connector))
             let catalog = try TopicCatalog.load(directory: root.appendingPathComponent("topics"))
-            return .success((spec, try PipelineBuilder.build(spec, catalog: catalog)))
+            let declared = try ConnectorAssembly.dryRun(catalog: catalog, pipelineMode: .compiled).build(spec)
+            return .success(Loaded(spec: spec, catalog: catalog, declared: declared))
         } catch {
             return .failure(error)
         }
     }
 
+    /// What `load` read and built.
+    struct Loaded {
+        var spec: ConnectorSpec
+        var catalog: TopicCatalog
+        var declared: AssembledConnector
+    }
+
     func run() async throws {
         let signals = EarlySignals()
         let logger = common.makeLogger()
-        let spec: ConnectorSpec
-        let pipeline: RecordPipeline
+        let loaded: Loaded
         switch Self.load(connector: connector, root: common.rootURL) {
-        case .success(let loaded): (spec, pipeline) = loaded
+        case .success(let value): loaded = value
         case .failure(let problems):
             Terminal.complain("syncline run: refusing to start:\n\(problems)")
             throw ExitCode(2)
         }
+        let spec = loaded.spec
         let kafka = KafkaConfig(
             bootstrapServers: brokers, properties: KafkaConfig.environmentProperties(ProcessInfo.processInfo.environment))
         // Code-level processors (im, telephony) keep durable state; it lives in the state directory,
-        // and links against the identity index found there (built by `syncline up`).
+        // and links against the identity index found there (built by `syncline up`). The assembly is
+        // not given Kafka: the state stays local (one loop, no changelog).
         let state = common.stateURL
         try StateDirectory.prepare(state)
-        let catalog = try? TopicCatalog.load(directory: common.rootURL.appendingPathComponent("topics"))
-        let processors = ConnectorProcessors(
-            identity: try IdentityIndex(path: IdentityIndex.path(inStateDirectory: state)),
-            activities: try ActivityStore(path: ActivityStore.path(inStateDirectory: state)), catalog: catalog, logger: logger)
+        let assembly = ConnectorAssembly(
+            catalog: loaded.catalog, identity: try IdentityIndex(path: IdentityIndex.path(inStateDirectory: state)),
+            activities: try ActivityStore(path: ActivityStore.path(inStateDirectory: state)), logger: logger)
         let parts: ProcessorParts
         do throws(ConfigProblems) {
-            parts = try processors.parts(for: spec, pipeline: pipeline)
+            parts = try assembly.build(spec).parts
         } catch {
             Terminal.complain("syncline run: refusing to start:\n\(error)")
             throw ExitCode(2)

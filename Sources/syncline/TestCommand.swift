@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SynclineMapping
+import SynclineTooling
 
 /// `syncline test`: runs every connector's fixtures (`connectors/tests/<connector>/*.yaml`).
 struct TestCommand: AsyncParsableCommand {

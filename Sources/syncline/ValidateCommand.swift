@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import SynclineAdmin
+import SynclineConnectors
 import SynclineMapping
+import SynclineTooling
 
 /// `syncline validate`: the pre-deploy checks of every connector file, with sample records.
 struct ValidateCommand: AsyncParsableCommand {
@@ -57,7 +59,8 @@ struct ValidateCommand: AsyncParsableCommand {
             if let spec {
                 if let problem = unverifiedIngressProblem(spec, file: file.path) { problems.append(problem) }
                 problems += ConnectorLinter.undeclaredTopics(spec, catalog: catalog)
-                if spec.processor == "assignment" { problems += AssignmentRulesParser.parse(spec: spec).problems }
+                // The processor's name and options, against the registry (each processor declares its options).
+                problems += ProcessorRegistry.problems(spec)
                 if ReconciliationSettings.isFinance(spec) { problems += ReconciliationSettings.read(spec).problems }
                 // Broken samples named `<code>--<what>.json` must be rejected with that code.
                 if let samples {

@@ -11,8 +11,8 @@ struct ComplaintAlertTests {
 
     static func pipeline(_ harness: ProcessorHarness, nowMs: Int64 = 1_767_225_600_000) throws -> RecordPipeline {
         let spec = try ProcessorHarness.spec("tickets")
-        let processors = ConnectorProcessors(identity: harness.identity, activities: harness.store, catalog: harness.catalog, logger: ProcessorHarness.logger)
-        let pipeline = try processors.parts(for: spec, pipeline: try PipelineBuilder.build(spec, catalog: harness.catalog)).pipeline
+        let assembly = ConnectorAssembly(catalog: harness.catalog, identity: harness.identity, activities: harness.store, logger: ProcessorHarness.logger)
+        let pipeline = try assembly.build(spec).pipeline
         #expect(pipeline.stages.contains { $0 is ComplaintAlertStage }, "the hub's tickets connector carries the complaint stage")
         return pipeline
     }

@@ -299,8 +299,8 @@ struct IMConversationTests {
         #expect(settings.idleGapMs == 2_000 && settings.quietMs == 30_000 && settings.unlinkedAlertAfterMs == 3_000)
         #expect(settings.isExternal("wmX") && settings.isExternal("woY") && !settings.isExternal("zhangsan"))
         let harness = try ProcessorHarness()
-        let processors = ConnectorProcessors(identity: harness.identity, activities: harness.store, catalog: harness.catalog, logger: ProcessorHarness.logger)
-        let parts = try processors.parts(for: spec, pipeline: try PipelineBuilder.build(spec, catalog: harness.catalog))
+        let assembly = ConnectorAssembly(catalog: harness.catalog, identity: harness.identity, activities: harness.store, logger: ProcessorHarness.logger)
+        let parts = try assembly.build(spec).parts
         #expect(parts.pipeline.stages.map(\.name) == ["decode", "im"])
         #expect(parts.emitters.count == 1)
     }

@@ -26,10 +26,10 @@ struct StateHandoverTests {
 
     /// The telephony stateful loop (as the hub wires it) over its own state directory.
     static func instance(_ harness: ProcessorHarness, config: KafkaConfig, exitAfter: Int? = nil) throws -> ConnectorRuntime {
-        let processors = ConnectorProcessors(
-            identity: harness.identity, activities: harness.store, catalog: harness.catalog, logger: ProcessorHarness.logger)
+        let assembly = ConnectorAssembly(
+            catalog: harness.catalog, identity: harness.identity, activities: harness.store, logger: ProcessorHarness.logger)
         let spec = try ProcessorHarness.spec("telephony")
-        let parts = try processors.parts(for: spec, pipeline: try PipelineBuilder.build(spec, catalog: harness.catalog), kafka: config)
+        let parts = try assembly.build(spec, kafka: config).parts
         var stateful = spec
         stateful.inputTopics = [try #require(parts.statefulInput)]
         // The killed member's partitions move after the session timeout: 4 s keeps the test short.
@@ -130,10 +130,10 @@ struct StateHandoverTests {
         _ = try harness.store.absorbChatMessage(messageID: "wecom:stale", threadKey: "wecom:s|wmStale", atMs: 1, statePartition: 0) { _, _ in
             [ChatConversation(conversationID: "stale", threadKey: "wecom:s|wmStale", sourceSystem: "wecom", startedMs: 1, lastMs: 1, lastIngestMs: 1)]
         }
-        let processors = ConnectorProcessors(
-            identity: harness.identity, activities: harness.store, catalog: harness.catalog, logger: ProcessorHarness.logger)
+        let assembly = ConnectorAssembly(
+            catalog: harness.catalog, identity: harness.identity, activities: harness.store, logger: ProcessorHarness.logger)
         let spec = try ProcessorHarness.spec("im")
-        let restorer = try #require(try processors.parts(for: spec, pipeline: try PipelineBuilder.build(spec, catalog: harness.catalog), kafka: config).restorer)
+        let restorer = try #require(try assembly.build(spec, kafka: config).parts.restorer)
         #expect(try harness.store.conversation("stale") == nil, "a new run starts with an empty cache")
         _ = try harness.store.absorbChatMessage(messageID: "wecom:stale", threadKey: "wecom:s|wmStale", atMs: 1, statePartition: 0) { _, _ in
             [ChatConversation(conversationID: "stale", threadKey: "wecom:s|wmStale", sourceSystem: "wecom", startedMs: 1, lastMs: 1, lastIngestMs: 1)]

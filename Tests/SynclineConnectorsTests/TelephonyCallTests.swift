@@ -13,9 +13,9 @@ struct TelephonyCallTests {
         init(_ harness: ProcessorHarness) throws {
             self.harness = harness
             let spec = try ProcessorHarness.spec("telephony")
-            let processors = ConnectorProcessors(
-                identity: harness.identity, activities: harness.store, catalog: harness.catalog, logger: ProcessorHarness.logger)
-            pipeline = try processors.parts(for: spec, pipeline: try PipelineBuilder.build(spec, catalog: harness.catalog)).pipeline
+            let assembly = ConnectorAssembly(
+                catalog: harness.catalog, identity: harness.identity, activities: harness.store, logger: ProcessorHarness.logger)
+            pipeline = try assembly.build(spec).pipeline
         }
 
         func send(_ text: String) throws -> RecordContext {

@@ -17,7 +17,7 @@ struct ModuleLayeringTests {
         "SynclineSecurity": 2, "SynclineStore": 2,
         "SynclineRuntime": 3,
         "SynclineConnectors": 4, "SynclineAdmin": 4,
-        "SynclineHub": 5,
+        "SynclineHub": 5, "SynclineTooling": 5,
         "syncline": 6,
     ]
 

@@ -1,5 +1,6 @@
 import Foundation
 import SynclineMapping
+import SynclineTooling
 import Testing
 
 /// One sample file of a shipped connector: `samples/<connector>/<shape>/(valid|invalid)/<file>`;

@@ -2,7 +2,8 @@ public import SynclineMapping
 import Foundation
 import Synchronization
 
-/// Appended to every declarative connector that writes crm.customer_updates.v1: for each open
+/// Appended to a declarative connector whose file lists `complaint_alert` under `after_routes:`
+/// (one writing crm.customer_updates.v1): for each open
 /// `complained` patch among a record's outputs it adds a `customer_complained` alert on
 /// hub.alerts.v1 (`ComplaintAlert`), once per ticket. The alert id is the ticket's, so redeliveries
 /// and other instances raise the same id (the topic is compacted, the admin API shows one row per
@@ -18,11 +19,6 @@ public final class ComplaintAlertStage: RecordStage {
         self.connector = connector
         self.nowMs = nowMs ?? { Int64(Date().timeIntervalSince1970 * 1000) }
         alerted = Mutex(RecentKeys(capacity: remember))
-    }
-
-    /// True when a connector writes the patches this stage looks at.
-    public static func applies(to spec: ConnectorSpec) -> Bool {
-        spec.routes.contains { $0.topic == TopicNames.customerUpdates }
     }
 
     public func process(_ context: inout RecordContext) throws(Rejection) {

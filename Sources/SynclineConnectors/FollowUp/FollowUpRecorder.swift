@@ -5,8 +5,9 @@ import Synchronization
 
 /// Records leads and tickets for the weekly follow-up report off the Kafka path: the stage only
 /// hands each one over (a bounded queue); a background thread links it to a customer through the
-/// identity index and writes it, about once a second. The report is a weekly view, so a few
-/// seconds of delay cost nothing; the hot path no longer pays a SQLite read per record.
+/// identity index (phones read in the writing connector's region) and writes it, about once a
+/// second. The report is a weekly view, so a few seconds of delay cost nothing; the hot path no
+/// longer pays a SQLite read per record.
 public final class FollowUpRecorder: @unchecked Sendable {
     /// One lead or ticket waiting to be recorded.
     public struct Pending: Sendable {
@@ -26,10 +27,12 @@ public final class FollowUpRecorder: @unchecked Sendable {
         /// The record's source (or broker) time, used when the output carries no time of its own.
         public var fallbackMs: Int64?
         public var coordinates: String
+        /// The writing connector's `defaults.phone_region`, for phones written without a country code.
+        public var phoneRegion: String
     }
 
     private let store: ActivityStore
-    private let linker: CustomerLinker
+    private let index: IdentityIndex
     private let logger: Logger
     private let queue = Mutex<[Output]>([])
     /// Whether the identity index holds any identifier: while it is empty no lead or ticket can be
@@ -39,9 +42,9 @@ public final class FollowUpRecorder: @unchecked Sendable {
     private let dropped = Atomic<Int>(0)
     public let capacity: Int
 
-    public init(store: ActivityStore, linker: CustomerLinker, logger: Logger, capacity: Int = 50_000) {
+    public init(store: ActivityStore, index: IdentityIndex, logger: Logger, capacity: Int = 50_000) {
         self.store = store
-        self.linker = linker
+        self.index = index
         self.logger = logger
         self.capacity = capacity
         refreshIndexState()
@@ -102,7 +105,7 @@ public final class FollowUpRecorder: @unchecked Sendable {
     }
 
     private func refreshIndexState() {
-        let identifiers = (try? linker.index.counts().identifiers) ?? 1
+        let identifiers = (try? index.counts().identifiers) ?? 1
         indexHasIdentities.store(identifiers > 0, ordering: .relaxed)
     }
 
@@ -128,7 +131,11 @@ public final class FollowUpRecorder: @unchecked Sendable {
             return items
         }
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
-        for item in outputs.compactMap({ FollowUpStage.pending($0, nowMs: nowMs) }) {
+        var linkers: [String: CustomerLinker] = [:]
+        for output in outputs {
+            guard let item = FollowUpStage.pending(output, nowMs: nowMs) else { continue }
+            let linker = linkers[output.phoneRegion] ?? CustomerLinker(index: index, phoneRegion: output.phoneRegion, logger: logger)
+            linkers[output.phoneRegion] = linker
             guard let customer = item.customerID ?? linker.link(item.identifiers)?.customerID else { continue }
             do {
                 try store.recordInterest(customerID: customer, kind: item.kind, reference: item.reference, atMs: item.atMs)

@@ -2,23 +2,21 @@ public import SynclineMapping
 import SynclineStore
 import Foundation
 
-/// A light stage the hub appends to every declarative connector that writes `crm.leads.v1` or
-/// ticket activities to `crm.activities.v1`: for each such output (after validation) it hands the
-/// lead or ticket — with the record's `customer_id`, else its phone, email or external id — to the
-/// `FollowUpRecorder`, which reads, links and records it off the hot path for the weekly follow-up
-/// report (keyed by lead/ticket id, so redeliveries count once); a ticket is also logged as a contact.
-/// It never rejects a record.
+/// A light stage the hub appends to a declarative connector whose file lists `follow_up` under
+/// `after_routes:` (one writing `crm.leads.v1` or ticket activities to `crm.activities.v1`): for
+/// each such output (after validation) it hands the lead or ticket — with the record's
+/// `customer_id`, else its phone, email or external id — to the `FollowUpRecorder`, which reads,
+/// links and records it off the hot path for the weekly follow-up report (keyed by lead/ticket id,
+/// so redeliveries count once); a ticket is also logged as a contact. It never rejects a record.
 public struct FollowUpStage: RecordStage {
     public let name = "follow-up"
     public let recorder: FollowUpRecorder
+    /// The connector's `defaults.phone_region`: phones without a country code are read in it.
+    public let phoneRegion: String
 
-    public init(recorder: FollowUpRecorder) {
+    public init(recorder: FollowUpRecorder, phoneRegion: String) {
         self.recorder = recorder
-    }
-
-    /// True when a connector writes the records this stage looks at.
-    public static func applies(to spec: ConnectorSpec) -> Bool {
-        spec.routes.contains { $0.topic == TopicNames.leads || $0.topic == TopicNames.activities }
+        self.phoneRegion = phoneRegion
     }
 
     /// Hands each lead or ticket output over as it is (its bytes are shared, not copied): reading
@@ -29,7 +27,8 @@ public struct FollowUpStage: RecordStage {
             guard let value = output.value, recorder.wants(value) else { continue }
             recorder.enqueue(FollowUpRecorder.Output(
                 topic: output.topic, value: value, eventID: context.eventID,
-                fallbackMs: context.sourceTimeMs ?? context.input.timestampMs, coordinates: context.input.coordinates))
+                fallbackMs: context.sourceTimeMs ?? context.input.timestampMs, coordinates: context.input.coordinates,
+                phoneRegion: phoneRegion))
         }
     }
 

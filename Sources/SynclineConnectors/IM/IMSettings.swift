@@ -26,10 +26,18 @@ public struct IMSettings: Sendable, Equatable {
     /// longer than any redelivery, so a forgotten message cannot come back as a new one).
     public var stateRetentionMs: Int64 = 86_400_000
 
-    public static let optionNames: Set<String> = [
-        "idle_gap", "close_quiet", "unlinked_alert_after", "external_id_prefixes", "summary_lines", "summary_max_chars",
-        "state_retention",
+    /// The options read below (`processor_options:` of an im connector), each with its line of doc.
+    public static let options: [ProcessorOption] = [
+        ProcessorOption("idle_gap", "a conversation ends after this long without a message (duration, default 10m)"),
+        ProcessorOption("close_quiet", "… and once no message of it was read for this long, so a backlog is not cut up (default: the idle gap, at most 30s)"),
+        ProcessorOption("unlinked_alert_after", "an unlinked conversation with an external contact lasting longer raises unlinked_conversation (default 5m)"),
+        ProcessorOption("external_id_prefixes", "WeCom external_userid prefixes; any other id is a staff member (list, default [wo, wm])"),
+        ProcessorOption("summary_lines", "the activity's summary keeps this many first lines (default 5)"),
+        ProcessorOption("summary_max_chars", "… of at most this many characters (default 500, at most 2000)"),
+        ProcessorOption("state_retention", "a closed, emitted conversation is forgotten (changelog tombstone) after this long unfed (default 24h)"),
     ]
+
+    public static var optionNames: Set<String> { Set(options.map(\.name)) }
 
     public init() {}
 

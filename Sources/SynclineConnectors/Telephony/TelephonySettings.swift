@@ -15,7 +15,13 @@ public struct TelephonySettings: Sendable, Equatable {
     /// long (`state_retention`, default 24 h, wall clock).
     public var stateRetentionMs: Int64 = 86_400_000
 
-    public static let optionNames: Set<String> = ["extension_max_digits", "state_retention"]
+    /// The options read below (`processor_options:` of a telephony connector), each with its line of doc.
+    public static let options: [ProcessorOption] = [
+        ProcessorOption("extension_max_digits", "numbers with at most this many digits are our extensions (direction of CDRs; default 6)"),
+        ProcessorOption("state_retention", "a call's state is forgotten (changelog tombstone) after this long without a report (default 24h, at least 1m)"),
+    ]
+
+    public static var optionNames: Set<String> { Set(options.map(\.name)) }
 
     public init() {}
 

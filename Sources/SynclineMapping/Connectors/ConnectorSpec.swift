@@ -38,6 +38,9 @@ public struct ConnectorSpec: Sendable {
     public var processor: String?
     /// `processor_options:` settings for the processor (idle gaps, thresholds …), as written.
     public var processorOptions: [String: JSONValue] = [:]
+    /// `after_routes:` stages the hub runs after the declared routes (follow-ups, complaint alerts),
+    /// in file order; empty for none.
+    public var afterRoutes: [AfterRoutesStage] = []
     /// `ingress:` the webhook ingress settings (`POST /ingest/<name>`); nil: no webhook ingress.
     public var ingress: IngressSpec?
     /// `test_hooks:` (debug builds only): behaviour the test suite asks for, e.g. a trap on one record.

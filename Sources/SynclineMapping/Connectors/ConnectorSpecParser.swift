@@ -6,7 +6,7 @@ public enum ConnectorSpecParser {
     static let topLevelKeys: Set<String> = [
         "name", "description", "version", "input", "event_id", "source_timestamp", "dlq", "slo_seconds",
         "routes", "tuning", "defaults", "rate_limit", "circuit_breaker", "retry", "delivery_timeout_ms",
-        "processor", "processor_options", "ingress", "test_hooks",
+        "processor", "processor_options", "after_routes", "ingress", "test_hooks",
     ]
     static let inputKeys: Set<String> = ["topics", "format", "csv", "max_payload_bytes", "tombstones"]
     static let routeKeys: Set<String> = ["name", "topic", "key", "when", "fields", "extra", "checks"]
@@ -154,6 +154,7 @@ public enum ConnectorSpecParser {
                 problems.append(ConfigProblem(file: file, field: "routes", message: "two routes are named '\(route.name)'", route: route.name))
             }
         }
+        let afterRoutes = root["after_routes"].map { parseAfterRoutes($0, processor: processor, &problems) } ?? []
         var tuning = RuntimeTuning()
         if let node = root["tuning"] {
             node.rejectUnknownKeys(allowed: tuningKeys, &problems)
@@ -209,10 +210,36 @@ public enum ConnectorSpecParser {
         spec.resilience = resilience
         spec.processor = processor
         spec.processorOptions = processorOptions
+        spec.afterRoutes = afterRoutes
         spec.ingress = ingress
         spec.testHooks = testHooks
         if let paths = envelopePaths["event_id"], paths.count > 1 { spec.eventIDPaths = paths }
         if let paths = envelopePaths["source_timestamp"], paths.count > 1 { spec.sourceTimestampPaths = paths }
         return spec
+    }
+
+    /// `after_routes: [follow_up, complaint_alert]`: known names, each once, and only on a connector
+    /// of declared routes (a processor produces its own outputs; nothing runs after it).
+    static func parseAfterRoutes(_ node: ConfigNode, processor: String?, _ problems: inout [ConfigProblem]) -> [AfterRoutesStage] {
+        if let processor {
+            problems.append(node.problem(
+                "after_routes runs stages after the declared routes; a connector with processor: \(processor) cannot use it (remove after_routes)"))
+            return []
+        }
+        var stages: [AfterRoutesStage] = []
+        let known = AfterRoutesStage.allCases.map(\.rawValue).joined(separator: ", ")
+        for item in node.list(&problems) ?? [] {
+            guard let text = item.string(&problems) else { continue }
+            guard let stage = AfterRoutesStage(rawValue: text) else {
+                problems.append(item.problem("unknown stage '\(text)' after the routes (known: \(known))"))
+                continue
+            }
+            if stages.contains(stage) {
+                problems.append(item.problem("'\(text)' is listed twice"))
+                continue
+            }
+            stages.append(stage)
+        }
+        return stages
     }
 }

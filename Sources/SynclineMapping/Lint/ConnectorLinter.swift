@@ -39,6 +39,9 @@ public enum ConnectorLinter {
         if let samples {
             checkEnvelopePaths(spec, samples: samples, report)
         }
+        for stage in spec.afterRoutes where !spec.routes.contains(where: { stage.watchedTopics.contains($0.topic) }) {
+            report(.warning, "after_routes", "\(stage.rawValue) looks at \(stage.watchedTopics.joined(separator: " and ")), which no route writes: it sees nothing")
+        }
         for route in spec.routes where !route.isPassthrough {
             lintRoute(route, spec: spec, catalog: catalog, samples: samples, options: options) { severity, field, message in
                 report(severity, field, message, route: route.name)

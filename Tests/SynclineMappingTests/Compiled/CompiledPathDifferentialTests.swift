@@ -1,5 +1,6 @@
 import Foundation
 @testable import SynclineMapping
+import SynclineTooling
 import SynclineTestSupport
 import Testing
 

@@ -1,3 +1,5 @@
+public import SynclineMapping
+
 /// One case of a fixture file: an input record and what the connector must do with it — produce
 /// these outputs, or reject it at this stage with this code (and field).
 public struct FixtureCase: Sendable {

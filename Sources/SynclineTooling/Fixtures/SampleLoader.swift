@@ -1,4 +1,5 @@
 public import Foundation
+public import SynclineMapping
 
 /// Loads sample records for `syncline validate --samples DIR`: `DIR/<connector>/**` holds `*.json`
 /// files (one document each) and `*.jsonl` files (one document per line). Files under a folder named

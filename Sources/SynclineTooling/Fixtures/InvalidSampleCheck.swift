@@ -1,4 +1,6 @@
 public import Foundation
+public import SynclineMapping
+import SynclineConnectors
 
 /// `syncline validate --samples DIR`: every deliberately broken sample named
 /// `<expected error code>--<what>.json` under an `invalid/` folder must really be rejected with that
@@ -18,7 +20,7 @@ public enum InvalidSampleCheck {
             .sorted { $0.path < $1.path }
         let pipeline: RecordPipeline
         do throws(ConfigProblems) {
-            pipeline = try PipelineBuilder.build(spec, catalog: catalog, mode: .interpreted)
+            pipeline = try ConnectorAssembly.dryRun(catalog: catalog).build(spec).pipeline
         } catch {
             return Outcome(checked: 0, problems: [])  // the connector's own problems are reported by the linter
         }

@@ -1,5 +1,6 @@
 import Foundation
 import SynclineMapping
+import SynclineTooling
 import Testing
 
 /// `validate --samples`: invalid samples named `<code>--<what>.json` must be rejected with that code.

@@ -1,4 +1,3 @@
-import SynclineConnectors
 import SynclineMapping
 
 /// How a connector becomes runtime loops. A plain connector is one loop. A stateful one (`im`,
@@ -8,7 +7,7 @@ import SynclineMapping
 /// canonical records, alerts and state changes. Both report under their own connector name; only
 /// the second times records (a delayed record is observed once).
 public enum StatefulWiring {
-    static func loops(_ spec: ConnectorSpec, _ parts: ProcessorParts) -> [(ConnectorSpec, ProcessorParts)] {
+    static func loops(_ spec: ConnectorSpec, _ parts: ProcessorParts) -> [(spec: ConnectorSpec, parts: ProcessorParts)] {
         guard let rekey = parts.rekey, let input = parts.statefulInput else { return [(spec, parts)] }
         var front = spec
         front.name = rekeyName(spec.name)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SynclineMapping
+import SynclineTooling
 
 @Suite struct FixtureRunnerTests {
     static let fixture = """

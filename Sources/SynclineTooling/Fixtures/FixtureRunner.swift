@@ -1,8 +1,11 @@
 public import Foundation
+public import SynclineMapping
+import SynclineConnectors
 import Yams
 
-/// Runs fixture files (`connectors/tests/<connector>/*.yaml`) through a connector's pipeline and
-/// compares outputs structurally (or the rejection's stage/code/field), reporting a diff per failure.
+/// Runs fixture files (`connectors/tests/<connector>/*.yaml`) through a connector's pipeline — the
+/// declared one, as a dry run of `ConnectorAssembly` builds it (interpreted; no processor, no state)
+/// — and compares outputs structurally (or the rejection's stage/code/field), reporting a diff per failure.
 public enum FixtureRunner {
     static let caseKeys: Set<String> = ["name", "input", "expect"]
     static let inputKeys: Set<String> = ["topic", "partition", "offset", "key", "headers", "value", "timestamp_ms"]
@@ -99,7 +102,7 @@ public enum FixtureRunner {
         let pipeline: RecordPipeline
         let cases: [FixtureCase]
         do throws(ConfigProblems) {
-            pipeline = try PipelineBuilder.build(spec, catalog: catalog, mode: .interpreted)
+            pipeline = try ConnectorAssembly.dryRun(catalog: catalog).build(spec).pipeline
             cases = try parse(text, file: file, defaultTopic: spec.inputTopics.first ?? "")
         } catch {
             return [FixtureResult(file: file, connector: spec.name, name: "(file)", passed: false, diff: error.problems.map(\.description))]
