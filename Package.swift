@@ -115,6 +115,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `syncline up --demo`: realistic traffic from every upstream system, run by the hub as an extra service.
+        .target(
+            name: "SynclineDemo",
+            dependencies: [
+                "SynclineRecords",
+                "SynclineMapping",
+                "SynclineKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "SynclineHub",
             dependencies: [
@@ -142,6 +154,7 @@ let package = Package(
                 "SynclineConnectors",
                 "SynclineTooling",
                 "SynclineHub",
+                "SynclineDemo",
                 "SynclineStore",
                 "SynclineAdmin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -191,9 +204,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "SynclineDemoTests",
+            dependencies: ["SynclineDemo", "SynclineMapping", "SynclineKafka", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "SynclineHubTests",
             dependencies: [
-                "SynclineHub", "SynclineKafka", "SynclineRuntime", "SynclineMapping", "SynclineStore", "SynclineAdmin", "syncline", "SynclineSecurity", "SynclineTestSupport",
+                "SynclineHub", "SynclineDemo", "SynclineKafka", "SynclineRuntime", "SynclineMapping", "SynclineStore", "SynclineAdmin", "syncline", "SynclineSecurity", "SynclineTestSupport",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict

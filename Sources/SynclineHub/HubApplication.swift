@@ -31,10 +31,13 @@ public struct HubApplication: Sendable {
 /// Builds the hub: loads and checks topics and connectors (refusing to start on any problem),
 /// opens the ledger, starts the embedded cluster when no brokers are given, applies topics, and
 /// wires connectors, metrics, the admin server and the webhook listener. `onAdminListening` and
-/// `onIngressListening` receive `http://host:port` once each listener is bound.
+/// `onIngressListening` receive `http://host:port` once each listener is bound. `extraServices`
+/// builds services the hub runs without knowing them (the CLI's demo traffic), from what the hub
+/// has settled on; they run last, so they stop first on shutdown.
 public func buildApplication(
     _ options: HubOptions, logger: Logger = Logger(label: "syncline"), signals: [UnixSignal] = [],
-    onAdminListening: @escaping @Sendable (String) async -> Void = { _ in }, demo: DemoOptions? = nil,
+    onAdminListening: @escaping @Sendable (String) async -> Void = { _ in },
+    extraServices: (HubContext) throws -> [any Service] = { _ in [] },
     onIngressListening: @escaping @Sendable (String) async -> Void = { _ in }
 ) async throws -> HubApplication {
     let catalog = try TopicCatalog.load(directory: options.topicsDirectory)
@@ -144,9 +147,9 @@ public func buildApplication(
     for runtime in runtimes {
         services.append(.init(service: ConnectorService(runtime: runtime)))
     }
-    if let demo {  // last, so it stops first on shutdown
-        services.append(.init(service: DemoTrafficService(
-            kafka: kafka, backend: backend, settings: demo.traffic, summaryEvery: demo.summaryEvery, logger: logger, report: demo.report)))
+    // Last, so they stop first on shutdown.
+    for service in try extraServices(HubContext(kafka: kafka, backend: backend, logger: logger)) {
+        services.append(.init(service: service))
     }
     let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
     return HubApplication(

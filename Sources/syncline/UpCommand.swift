@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SynclineMapping
 import SynclineAdmin
+import SynclineDemo
 import SynclineHub
 import Synchronization
 
@@ -59,7 +60,7 @@ struct UpCommand: AsyncParsableCommand {
                     Terminal.say("admin: \(url)")
                     if demo { Terminal.say("status page: \(url)/  (Ctrl-C stops the demo)") }
                 },
-                demo: demo ? DemoOptions(report: { Terminal.say($0) }) : nil,
+                extraServices: { hub in demo ? [DemoWiring.service(hub, report: { Terminal.say($0) })] : [] },
                 onIngressListening: { url in Terminal.say("ingress: \(url)") })
         } catch let refusal as AdminServer.UnsafeConfiguration {
             Terminal.complain("syncline up: \(refusal)")

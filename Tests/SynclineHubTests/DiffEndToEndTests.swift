@@ -1,5 +1,6 @@
 import Foundation
 import SynclineMapping
+import SynclineDemo
 import SynclineHub
 import SynclineKafka
 import SynclineStore

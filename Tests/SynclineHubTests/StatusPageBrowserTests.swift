@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SynclineAdmin
+import SynclineDemo
 import SynclineHub
 import Testing
 
@@ -32,7 +33,9 @@ struct StatusPageBrowserTests {
         let url = AsyncURLBox()
         let app = try await buildApplication(
             options, logger: logger, onAdminListening: { url.set($0) },
-            demo: DemoOptions(traffic: .init(recordsPerSecond: 50), summaryEvery: .seconds(3600)))
+            extraServices: { hub in
+                [DemoTrafficService(kafka: hub.kafka, settings: .init(recordsPerSecond: 50), summaryEvery: .seconds(3600), logger: hub.logger)]
+            })
         let run = Task { try await app.run() }
         defer { run.cancel() }
         let base = try await url.wait()

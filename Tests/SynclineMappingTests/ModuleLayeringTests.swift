@@ -3,7 +3,8 @@ import Testing
 
 /// The module shape, kept by reading every `import` in Sources/: modules depend downward only,
 /// only the Kafka module touches librdkafka (from its RDKafka/ folder), the Kafka module and the
-/// record types know nothing of the mapping language, and mapping logic imports no Kafka, HTTP or SQL.
+/// record types know nothing of the mapping language, mapping logic imports no Kafka, HTTP or SQL,
+/// and the hub does not know the demo (the CLI hands it over as an extra service).
 @Suite("Module layering")
 struct ModuleLayeringTests {
     static let sources = URL(fileURLWithPath: #filePath)
@@ -16,7 +17,7 @@ struct ModuleLayeringTests {
         "SynclineKafka": 1, "SynclineMapping": 1,
         "SynclineSecurity": 2, "SynclineStore": 2,
         "SynclineRuntime": 3,
-        "SynclineConnectors": 4, "SynclineAdmin": 4,
+        "SynclineConnectors": 4, "SynclineAdmin": 4, "SynclineDemo": 4,
         "SynclineHub": 5, "SynclineTooling": 5,
         "syncline": 6,
     ]
@@ -90,8 +91,10 @@ struct ModuleLayeringTests {
         }
     }
 
-    @Test("librdkafka only in SynclineKafka/RDKafka; no mapping language below the runtime; no Kafka, HTTP or SQL in the mapping core")
+    @Test("librdkafka only in SynclineKafka/RDKafka; no mapping language below the runtime; no Kafka, HTTP or SQL in the mapping core; the hub does not import the demo")
     func boundaries() throws {
+        let hubDependencies = try #require(Self.declaredDependencies()["SynclineHub"])
+        #expect(!hubDependencies.contains("SynclineDemo"), "Package.swift: SynclineHub depends on the demo")
         for (module, file, imported) in try Self.imports() {
             if imported == "CRdKafka" {
                 #expect(file.hasPrefix("SynclineKafka/RDKafka/"), "\(file) imports librdkafka")
@@ -103,6 +106,14 @@ struct ModuleLayeringTests {
                 #expect(
                     !["SynclineKafka", "CRdKafka", "GRDB", "Hummingbird", "NIOCore", "SynclineStore"].contains(imported),
                     "\(file) imports \(imported)")
+            }
+            if module == "SynclineHub" {
+                #expect(imported != "SynclineDemo", "\(file) imports the demo: hand it to buildApplication as an extra service instead")
+            }
+            if module == "SynclineDemo" {
+                #expect(
+                    !["SynclineHub", "SynclineAdmin", "SynclineStore", "SynclineConnectors", "SynclineRuntime"].contains(imported),
+                    "\(file) imports \(imported): the demo publishes raw records and is handed what it reads of the hub")
             }
         }
     }

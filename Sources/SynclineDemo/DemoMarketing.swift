@@ -18,8 +18,8 @@ struct DemoMarketing: Sendable {
         let mobile = existing?.mobile ?? people.strangerMobile(&random)
         let name = existing?.name ?? people.strangerName(&random)
         let (source, medium, campaign) = random.pick(Self.campaigns)
-        let occurred: DemoJSON = random.chance(0.7) ? .string(DemoTime.china(sourceMs)) : .int(sourceMs)
-        var fields: [(String, DemoJSON)] = [("姓名", .string(name))]
+        let occurred: JSONValue = random.chance(0.7) ? .string(DemoTime.china(sourceMs)) : .number(String(sourceMs))
+        var fields: [(String, JSONValue)] = [("姓名", .string(name))]
         let phoneKey = random.pick(["手机", "手机号", "联系电话"])
         let failure = invalid ? random.int(0...3) : -1
         if failure != 1 { fields.append((phoneKey, .string(DemoPeople.typed(mobile, &random)))) }
@@ -29,15 +29,15 @@ struct DemoMarketing: Sendable {
         fields.append(("客户_等级_v2", .string(failure == 0 ? "超高" : random.pick(Self.levels))))
         if random.chance(0.3) { fields.append(("公司", .string(existing?.company ?? random.pick(DemoPeople.companies)))) }
         if random.chance(0.5) { fields.append(("接受营销", .string(random.pick(["是", "否"])))) }
-        let document = DemoJSON.object([
+        let document = JSONWriter.bytes(orderedObject: [
             ("event_id", .string(eventID)), ("event_type", .string(random.pick(["form_submit", "form_submit", "landing_page_signup"]))),
             ("occurred_at", failure == 3 ? .string("昨天下午") : occurred),
             ("form_id", .string("lp-\(campaign)")), ("page_url", .string("https://edu.example.cn/lp/\(campaign)?utm_source=\(source)")),
-            ("utm", .object([("source", .string(source)), ("medium", .string(medium)), ("campaign", .string(campaign))])),
-            ("fields", .object(fields)),
-            ("consent", .object([("privacy", .bool(true)), ("contact", .bool(random.chance(0.8)))])),
+            ("utm", .object(["source": .string(source), "medium": .string(medium), "campaign": .string(campaign)])),
+            ("fields", .object(Dictionary(fields) { _, last in last })),
+            ("consent", .object(["privacy": .bool(true), "contact": .bool(random.chance(0.8))])),
         ])
-        var bytes = document.bytes
+        var bytes = document
         if failure == 2 { bytes = Array(bytes.prefix(bytes.count / 2)) }  // a truncated body
         return DemoRecord(
             shape: "form_lead", connector: "marketing", topic: TopicNames.rawMarketing, key: eventID, value: bytes,

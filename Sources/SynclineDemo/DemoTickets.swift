@@ -14,7 +14,7 @@ struct DemoTickets: Sendable {
         var complaint: Bool
         var createdMs: Int64
         var assignee: String
-        var requester: DemoJSON
+        var requester: JSONValue
     }
 
     static let subjects: [(String, String, String)] = [
@@ -56,27 +56,27 @@ struct DemoTickets: Sendable {
             if ticket.status == "solved" { open.remove(at: index) } else { open[index] = ticket }
         }
         let failure = invalid ? random.int(0...2) : -1
-        var ticketMembers: [(String, DemoJSON)] = []
-        if failure != 2 { ticketMembers.append(("id", .int(Int64(ticket.id)))) }
+        var ticketMembers: [(String, JSONValue)] = []
+        if failure != 2 { ticketMembers.append(("id", .number(String(ticket.id)))) }
         ticketMembers += [
             ("subject", .string(ticket.subject)), ("description", .string(ticket.description)),
             ("status", .string(failure == 0 ? "escalated" : ticket.status)), ("priority", .string(ticket.priority)),
             ("type", .string(ticket.type)), ("tags", .array(ticket.tags.map { .string($0) })),
             ("created_at", .string(DemoTime.utc(ticket.createdMs))), ("updated_at", .string(DemoTime.utc(sourceMs))),
-            ("assignee", .object([("id", .string(ticket.assignee))])), ("requester", ticket.requester),
-            ("custom_fields", .object(ticket.complaint && ticket.tags.isEmpty ? [("is_complaint", .bool(true))] : [])),
+            ("assignee", .object(["id": .string(ticket.assignee)])), ("requester", ticket.requester),
+            ("custom_fields", .object(ticket.complaint && ticket.tags.isEmpty ? ["is_complaint": .bool(true)] : [:])),
         ]
         if ticket.status == "solved" { ticketMembers.append(("solved_at", .string(DemoTime.utc(sourceMs)))) }
-        var members: [(String, DemoJSON)] = [
+        var members: [(String, JSONValue)] = [
             ("event_id", .string(eventID)), ("event_type", .string(eventType)), ("occurred_at", .string(DemoTime.utc(sourceMs))),
-            ("ticket", .object(ticketMembers)),
+            ("ticket", .object(Dictionary(ticketMembers) { _, last in last })),
         ]
         if eventType == "ticket.comment_added" {
-            members.append(("comment", .object([("body", .string(random.pick(["已转交技术同事处理。", "请提供订单号。", "问题已复现，正在修复。"])))])))
+            members.append(("comment", .object(["body": .string(random.pick(["已转交技术同事处理。", "请提供订单号。", "问题已复现，正在修复。"]))])))
         }
         let bytes = failure == 1
             ? Array("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>".utf8)
-            : DemoJSON.object(members).bytes
+            : JSONWriter.bytes(orderedObject: members)
         return DemoRecord(
             shape: ticket.complaint ? "ticket_complaint" : "ticket", connector: "tickets", topic: TopicNames.rawTickets,
             key: "ticket-\(ticket.id)", value: bytes, invalid: invalid, late: nowMs - sourceMs > DemoTraffic.sloMs, sourceMs: sourceMs)
@@ -85,18 +85,18 @@ struct DemoTickets: Sendable {
     private mutating func newTicket(sourceMs: Int64, people: DemoPeople, random: inout DemoRandom) -> Ticket {
         nextID += 1
         let complaint = random.chance(0.15)
-        let requester: DemoJSON
+        let requester: JSONValue
         if random.chance(0.9) {
             let customer = random.pick(people.customers)
-            var members: [(String, DemoJSON)] = [("id", .int(Int64(700 + random.int(0...999)))), ("name", .string(customer.name))]
+            var members: [(String, JSONValue)] = [("id", .number(String(700 + random.int(0...999)))), ("name", .string(customer.name))]
             if random.chance(0.8) { members.append(("phone", .string(DemoPeople.typed(customer.mobile, &random)))) }
             members.append(("email", .string(customer.email)))
             if random.chance(0.5) { members.append(("external_id", .string(customer.helpdeskID))) }
-            requester = .object(members)
+            requester = .object(Dictionary(members) { _, last in last })
         } else {
             requester = .object([
-                ("id", .int(Int64(2000 + random.int(0...999)))), ("name", .string(people.strangerName(&random))),
-                ("email", .string("visitor\(random.digits(5))@example.com")),
+                "id": .number(String(2000 + random.int(0...999))), "name": .string(people.strangerName(&random)),
+                "email": .string("visitor\(random.digits(5))@example.com"),
             ])
         }
         let subject: String, description: String, tags: [String], type: String

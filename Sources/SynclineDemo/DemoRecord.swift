@@ -1,4 +1,4 @@
-public import SynclineMapping
+public import SynclineRecords
 import Foundation
 
 /// One record the demo publishes, with what the generator meant by it, so tests and the console

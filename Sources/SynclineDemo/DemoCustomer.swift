@@ -1,3 +1,5 @@
+import SynclineMapping
+
 /// One customer of the demo CRM, with every identifier the upstream systems know them by.
 public struct DemoCustomer: Sendable, Equatable {
     public var customerID: String
@@ -20,8 +22,8 @@ public struct DemoCustomer: Sendable, Equatable {
     public var e164: String { "+86" + mobile }
 
     /// The CRM changelog record (crm.customers.v1): the customer's full current state.
-    func changelog(updatedMs: Int64, complained: Bool) -> DemoJSON {
-        .object([
+    func changelog(updatedMs: Int64, complained: Bool) -> [UInt8] {
+        JSONWriter.bytes(orderedObject: [
             ("customer_id", .string(customerID)), ("name", .string(name)), ("company", .string(company)),
             ("phones", .array([.string(e164)])), ("emails", .array([.string(email)])),
             ("wecom_external_ids", .array([.string(wecomExternalID)])), ("dingtalk_ids", .array([.string(dingtalkID)])),

@@ -18,18 +18,18 @@ struct DemoCalls: Sendable {
             let (src, dst) = inbound ? (mobile, staff.phoneExtension) : (staff.phoneExtension, mobile)
             var disposition = answered ? "ANSWERED" : random.pick(["NO ANSWER", "BUSY"])
             if invalid { disposition = "ANSWERD" }
-            var members: [(String, DemoJSON)] = [
+            var members: [(String, JSONValue)] = [
                 ("uniqueid", .string(id)), ("linkedid", .string(id)), ("src", .string(src)), ("dst", .string(dst)),
                 ("dcontext", .string(inbound ? "from-trunk" : "from-internal")),
                 ("channel", .string(inbound ? "PJSIP/trunk-\(random.hex(8))" : "PJSIP/\(staff.phoneExtension)-\(random.hex(8))")),
                 ("start", .string(DemoTime.china(startMs))),
                 ("answer", .string(answered ? DemoTime.china(startMs + Int64(ring) * 1000) : "")),
-                ("end", .string(DemoTime.china(endMs))), ("duration", .int(Int64(ring + talk))), ("billsec", .int(Int64(talk))),
+                ("end", .string(DemoTime.china(endMs))), ("duration", .number(String(ring + talk))), ("billsec", .number(String(talk))),
                 ("disposition", .string(disposition)), ("amaflags", .string("DOCUMENTATION")),
             ]
             if random.chance(0.5) { members.append(("direction", .string(inbound ? "inbound" : "outbound"))) }
             return DemoRecord(
-                shape: "asterisk_cdr", connector: "telephony", topic: TopicNames.rawTelephony, key: id, value: DemoJSON.object(members).bytes,
+                shape: "asterisk_cdr", connector: "telephony", topic: TopicNames.rawTelephony, key: id, value: JSONWriter.bytes(orderedObject: members),
                 invalid: invalid, late: nowMs - sourceMs > DemoTraffic.sloMs, stranger: stranger, sourceMs: sourceMs)
         }
         let sid = "CA" + random.hex(32)

@@ -113,7 +113,7 @@ public struct DemoTraffic: Sendable {
     }
 
     private mutating func customerRecord(_ customer: DemoCustomer, nowMs: Int64) -> DemoRecord {
-        let value = customer.changelog(updatedMs: nowMs, complained: random.chance(0.05)).bytes
+        let value = customer.changelog(updatedMs: nowMs, complained: random.chance(0.05))
         return DemoRecord(
             shape: "customer_change", connector: "customers", topic: TopicNames.customers, key: customer.customerID, value: value,
             sourceMs: nowMs)

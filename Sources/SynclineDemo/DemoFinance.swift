@@ -25,18 +25,18 @@ enum DemoFinance {
             (voucher, currency, net, gross) = (v, c, n, g)
             // Finance counts a conversion loss on about a third of the EUR captures (0.6% of the net).
             if c == "EUR", random.chance(0.33), let cents = Int64(n.replacingOccurrences(of: ".", with: "")) {
-                net = DemoJSON.money(cents - (cents * 6 + 500) / 1_000)
+                net = DemoMoney.text(cents - (cents * 6 + 500) / 1_000)
             }
         }
         let amount = random.chance(0.125) ? gross : net
         let entry = "FIN-\(voucher)"
-        let value = DemoJSON.object([
+        let value = JSONWriter.bytes(orderedObject: [
             ("entry_id", .string(entry)), ("voucher_ref", .string(voucher)), ("booked_amount", .string(amount)),
             ("currency", .string(currency.uppercased())), ("booked_date", .string(DemoTime.chinaDate(receipt.sourceMs))),
             ("booked_at", .string(DemoTime.utc(bookedMs))), ("account", .string("1002 银行存款")),
         ])
         return DemoRecord(
-            shape: "finance_receipt", connector: "finance", topic: TopicNames.rawFinanceReceipts, key: entry, value: value.bytes,
+            shape: "finance_receipt", connector: "finance", topic: TopicNames.rawFinanceReceipts, key: entry, value: value,
             sourceMs: bookedMs)
     }
 }

@@ -17,7 +17,7 @@ struct DemoERP: Sendable {
         let number = "SO-2024-\(String(100_000 + orderSequence).dropFirst())"
         let customer = random.pick(people.customers)
         let failure = invalid ? random.int(0...2) : -1
-        var lines: [DemoJSON] = []
+        var lines: [JSONValue] = []
         var subtotal: Int64 = 0
         for lineNo in 1...random.int(1...3) {
             let product = random.pick(Self.products)
@@ -26,9 +26,9 @@ struct DemoERP: Sendable {
             subtotal += amount
             if failure == 0 && lineNo == 1 { amount += 100_000 }  // the line total does not match qty × price
             lines.append(.object([
-                ("line_no", .int(Int64(lineNo))), ("sku", .string(product.sku)), ("name", .string(product.name)),
-                ("qty", .int(qty)), ("unit_price", .string(DemoJSON.money(product.cents))),
-                ("amount", .string(DemoJSON.money(amount))),
+                "line_no": .number(String(lineNo)), "sku": .string(product.sku), "name": .string(product.name),
+                "qty": .number(String(qty)), "unit_price": .string(DemoMoney.text(product.cents)),
+                "amount": .string(DemoMoney.text(amount)),
             ]))
         }
         if failure == 0 { subtotal += 100_000 }
@@ -37,22 +37,22 @@ struct DemoERP: Sendable {
         let total = subtotal - discount + shipping
         recentOrders.append((number, customer.customerCode, total))
         if recentOrders.count > 50 { recentOrders.removeFirst() }
-        let document = DemoJSON.object([
+        let document = JSONWriter.bytes(orderedObject: [
             ("doc_id", .string("erp-doc-\(number)-v1")), ("doc_type", .string("sales_order")), ("order_no", .string(number)),
             ("order_id", .string(String(88_000 + orderSequence))),
-            ("customer", .object([("code", .string(customer.customerCode)), ("name", .string(customer.company))])),
+            ("customer", .object(["code": .string(customer.customerCode), "name": .string(customer.company)])),
             ("status", .string(failure == 1 ? "待审核" : random.pick(Self.statuses))),
             ("currency", .string(random.pick(["cny", "CNY"]))), ("order_date", .string(DemoTime.chinaLocal(sourceMs - 60_000))),
             ("modified_at", .string(DemoTime.utc(sourceMs))), ("sales_channel", .string(random.pick(["线上商城", "电话销售", "渠道代理"]))),
             ("salesperson", .string(customer.owner.login)), ("lines", .array(lines)),
             ("totals", .object([
-                ("subtotal", .string(failure == 2 ? "1,\(DemoJSON.money(subtotal))" : DemoJSON.money(subtotal))),
-                ("discount", .string(DemoJSON.money(discount))), ("tax", .string("0.00")),
-                ("shipping", .string(DemoJSON.money(shipping))), ("total", .string(DemoJSON.money(total))),
+                "subtotal": .string(failure == 2 ? "1,\(DemoMoney.text(subtotal))" : DemoMoney.text(subtotal)),
+                "discount": .string(DemoMoney.text(discount)), "tax": .string("0.00"),
+                "shipping": .string(DemoMoney.text(shipping)), "total": .string(DemoMoney.text(total)),
             ])),
         ])
         return DemoRecord(
-            shape: "erp_order", connector: "erp", topic: TopicNames.rawERPOrders, key: number, value: document.bytes,
+            shape: "erp_order", connector: "erp", topic: TopicNames.rawERPOrders, key: number, value: document,
             invalid: invalid, late: nowMs - sourceMs > DemoTraffic.sloMs, sourceMs: sourceMs)
     }
 
@@ -65,30 +65,30 @@ struct DemoERP: Sendable {
         if invalid { net += 1 }  // the stated net amount is one cent off
         let captureID = random.hex(17).uppercased()
         let time = DemoTime.utc(sourceMs)
-        var breakdown: [(String, DemoJSON)] = [
+        var breakdown: [(String, JSONValue)] = [
             ("gross_amount", Self.amount(currency, gross)), ("paypal_fee", Self.amount(currency, fee)),
             ("net_amount", Self.amount(currency, net)),
         ]
         if currency == "EUR" {
             breakdown.append(("receivable_amount", Self.amount("USD", net * 1_087 / 1_000)))
             breakdown.append(("exchange_rate", .object([
-                ("source_currency", .string("EUR")), ("target_currency", .string("USD")), ("value", .string("1.087337")),
+                "source_currency": .string("EUR"), "target_currency": .string("USD"), "value": .string("1.087337"),
             ])))
         }
-        let document = DemoJSON.object([
+        let document = JSONWriter.bytes(orderedObject: [
             ("id", .string("WH-\(random.hex(17).uppercased())-\(random.hex(17).uppercased())")), ("event_version", .string("1.0")),
             ("create_time", .string(time)), ("resource_type", .string("capture")), ("resource_version", .string("2.0")),
             ("event_type", .string("PAYMENT.CAPTURE.COMPLETED")),
-            ("summary", .string("Payment completed for \(DemoJSON.money(gross)) \(currency)")),
+            ("summary", .string("Payment completed for \(DemoMoney.text(gross)) \(currency)")),
             ("resource", .object([
-                ("id", .string(captureID)), ("amount", Self.amount(currency, gross)), ("final_capture", .bool(true)),
-                ("invoice_id", .string(order.number)), ("custom_id", .string(order.code)), ("status", .string("COMPLETED")),
-                ("create_time", .string(time)), ("update_time", .string(time)),
-                ("seller_receivable_breakdown", .object(breakdown)),
+                "id": .string(captureID), "amount": Self.amount(currency, gross), "final_capture": .bool(true),
+                "invoice_id": .string(order.number), "custom_id": .string(order.code), "status": .string("COMPLETED"),
+                "create_time": .string(time), "update_time": .string(time),
+                "seller_receivable_breakdown": .object(Dictionary(breakdown) { _, last in last }),
             ])),
         ])
         return DemoRecord(
-            shape: "paypal_capture", connector: "erp", topic: TopicNames.rawERPPayments, key: captureID, value: document.bytes,
+            shape: "paypal_capture", connector: "erp", topic: TopicNames.rawERPPayments, key: captureID, value: document,
             invalid: invalid, late: nowMs - sourceMs > DemoTraffic.sloMs, sourceMs: sourceMs)
     }
 
@@ -98,23 +98,23 @@ struct DemoERP: Sendable {
         let fee: Int64 = random.pick([0, 500, 1_250])
         let transaction = "CMB\(DemoTime.chinaDate(sourceMs).replacingOccurrences(of: "-", with: ""))\(random.digits(5))"
         let callbackType = invalid ? "receipt.pending_review" : random.pick(["receipt.credited", "receipt.credited", "receipt.settled"])
-        let document = DemoJSON.object([
+        let document = JSONWriter.bytes(orderedObject: [
             ("callback_id", .string("BRC-\(random.digits(8))-\(random.digits(6))")), ("callback_type", .string(callbackType)),
             ("notify_time", .string(DemoTime.chinaLocal(sourceMs))), ("transaction_id", .string(transaction)),
             ("voucher_no", .string("V-\(DemoTime.chinaDate(sourceMs).prefix(7))-\(random.digits(6))")),
-            ("amount", .string(DemoJSON.money(order.cents))), ("fee", .string(DemoJSON.money(fee))),
-            ("net_amount", .string(DemoJSON.money(order.cents - fee))), ("currency", .string("CNY")),
+            ("amount", .string(DemoMoney.text(order.cents))), ("fee", .string(DemoMoney.text(fee))),
+            ("net_amount", .string(DemoMoney.text(order.cents - fee))), ("currency", .string("CNY")),
             ("value_date", .string(DemoTime.chinaDate(sourceMs))), ("received_at", .string(DemoTime.china(sourceMs - 20_000))),
             ("order_no", .string(order.number)), ("customer_code", .string(order.code)),
-            ("payer", .object([("name", .string(customer.company)), ("account", .string("6222 0212 \(random.digits(4)) \(random.digits(4))"))])),
+            ("payer", .object(["name": .string(customer.company), "account": .string("6222 0212 \(random.digits(4)) \(random.digits(4))")])),
             ("remark", .string("\(order.number) 货款")),
         ])
         return DemoRecord(
-            shape: "bank_receipt", connector: "erp", topic: TopicNames.rawERPPayments, key: transaction, value: document.bytes,
+            shape: "bank_receipt", connector: "erp", topic: TopicNames.rawERPPayments, key: transaction, value: document,
             invalid: invalid, late: nowMs - sourceMs > DemoTraffic.sloMs, sourceMs: sourceMs)
     }
 
-    static func amount(_ currency: String, _ cents: Int64) -> DemoJSON {
-        .object([("currency_code", .string(currency)), ("value", .string(DemoJSON.money(cents)))])
+    static func amount(_ currency: String, _ cents: Int64) -> JSONValue {
+        .object(["currency_code": .string(currency), "value": .string(DemoMoney.text(cents))])
     }
 }

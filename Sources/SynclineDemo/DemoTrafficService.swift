@@ -3,12 +3,11 @@ public import ServiceLifecycle
 public import SynclineKafka
 import Foundation
 import Synchronization
-import SynclineAdmin
-import SynclineMapping
 
 /// `syncline up --demo`: publishes `DemoTraffic` to the raw topics at a steady rate and reports a
-/// compact live summary every few seconds. It is the last service of the hub's group, so on
-/// Ctrl-C it stops first (flushing what it produced) while the connectors finish their work.
+/// compact live summary every few seconds. The CLI gives it to the hub as an extra service, last
+/// in the group, so on Ctrl-C it stops first (flushing what it produced) while the connectors
+/// finish their work.
 public final class DemoTrafficService: Service, Sendable {
     /// Counts of what was published, by shape and by intent.
     public struct Published: Sendable, Equatable {
@@ -21,20 +20,22 @@ public final class DemoTrafficService: Service, Sendable {
     }
 
     let kafka: KafkaConfig
-    let backend: HubAdminBackend
+    let status: @Sendable () -> [DemoConnectorStatus]
     let settings: DemoTraffic.Settings
     let summaryEvery: Duration
     let report: @Sendable (String) -> Void
     let logger: Logger
     private let counts = Mutex(Published())
 
-    /// - Parameter report: receives the live summary, a few lines at a time (the CLI prints them).
+    /// - Parameters:
+    ///   - status: the hub's connectors as they are now, one line each in the live summary.
+    ///   - report: receives the live summary, a few lines at a time (the CLI prints them).
     public init(
-        kafka: KafkaConfig, backend: HubAdminBackend, settings: DemoTraffic.Settings = .init(), summaryEvery: Duration = .seconds(5),
-        logger: Logger, report: @escaping @Sendable (String) -> Void = { _ in }
+        kafka: KafkaConfig, settings: DemoTraffic.Settings = .init(), summaryEvery: Duration = .seconds(5), logger: Logger,
+        status: @escaping @Sendable () -> [DemoConnectorStatus] = { [] }, report: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.kafka = kafka
-        self.backend = backend
+        self.status = status
         self.settings = settings
         self.summaryEvery = summaryEvery
         self.report = report
@@ -97,17 +98,15 @@ public final class DemoTrafficService: Service, Sendable {
     /// The live summary: one line for the generator, one per connector.
     public func summary() -> String {
         let published = self.published
-        let health = (try? backend.ledger.channelHealth(sinceMs: Self.nowMs() - 86_400_000)) ?? []
         var lines = [
             "demo: published \(published.total) records · \(published.invalid) invalid · \(published.late) late · \(published.strangers) with strangers"
                 + (published.failed > 0 ? " · \(published.failed) failed" : ""),
         ]
-        for connector in backend.connectors() {
-            let channel = health.first { $0.connector == connector.name }
+        for connector in status() {
             lines.append(
                 "  " + Self.pad(connector.name, 10) + Self.left(String(format: "%.1f rec/s", connector.recordsPerSecond), 12)
-                    + "  delivered " + Self.left(String(connector.produced), 7) + "  rejected " + Self.left(String(connector.deadLettered), 5)
-                    + "  delayed " + Self.left(String(channel?.delayed ?? 0), 5) + "  breaker " + connector.breaker
+                    + "  delivered " + Self.left(String(connector.delivered), 7) + "  rejected " + Self.left(String(connector.rejected), 5)
+                    + "  delayed " + Self.left(String(connector.delayed), 5) + "  breaker " + connector.breaker
                     + (connector.state == "running" ? "" : "  (\(connector.state))"))
         }
         return lines.joined(separator: "\n")

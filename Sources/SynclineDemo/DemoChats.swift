@@ -94,23 +94,23 @@ struct DemoChats: Sendable {
         let fromStaff = conversation.sent % 2 == 1
         let line = conversation.stranger && !fromStaff
             ? random.pick(Self.strangerLines) : random.pick(fromStaff ? Self.staffLines : Self.customerLines)
-        let document: DemoJSON
+        let document: [UInt8]
         if conversation.system == "wecom" {
             let from = fromStaff ? conversation.staff.wecomID : conversation.contactID
             let to = fromStaff ? conversation.contactID : conversation.staff.wecomID
             let failure = invalid ? random.int(0...1) : -1  // 0: no sender, 1: a message time people typed
-            var members: [(String, DemoJSON)] = [
+            var members: [(String, JSONValue)] = [
                 ("msgid", .string("\(random.digits(19))_\(sourceMs)_external")), ("action", .string("send")),
             ]
             if failure != 0 { members.append(("from", .string(from))) }
             members += [
                 ("tolist", .array([.string(to)])), ("roomid", .string("")),
-                ("msgtime", failure == 1 ? .string("昨天 15:04") : .int(sourceMs)),
-                ("msgtype", .string("text")), ("text", .object([("content", .string(line))])),
+                ("msgtime", failure == 1 ? .string("昨天 15:04") : .number(String(sourceMs))),
+                ("msgtype", .string("text")), ("text", .object(["content": .string(line)])),
             ]
-            document = .object(members)
+            document = JSONWriter.bytes(orderedObject: members)
         } else {
-            var members: [(String, DemoJSON)] = [
+            var members: [(String, JSONValue)] = [
                 ("msgId", .string("msg\(random.hex(16))")), ("conversationType", .string("1")),
             ]
             if !invalid { members.append(("conversationId", .string(conversation.id))) }
@@ -121,13 +121,13 @@ struct DemoChats: Sendable {
                 members.append(("senderId", .string(conversation.contactID)))
             }
             members += [
-                ("createAt", .int(sourceMs)), ("msgtype", .string("text")), ("text", .object([("content", .string(line))])),
+                ("createAt", .number(String(sourceMs))), ("msgtype", .string("text")), ("text", .object(["content": .string(line)])),
             ]
-            document = .object(members)
+            document = JSONWriter.bytes(orderedObject: members)
         }
         return DemoRecord(
             shape: conversation.system == "wecom" ? "wecom_message" : "dingtalk_message", connector: "im", topic: TopicNames.rawIM,
-            key: conversation.id, value: document.bytes, invalid: invalid, late: nowMs - sourceMs > DemoTraffic.sloMs,
+            key: conversation.id, value: document, invalid: invalid, late: nowMs - sourceMs > DemoTraffic.sloMs,
             stranger: conversation.stranger, sourceMs: sourceMs)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import SynclineMapping
-import SynclineHub
+import SynclineDemo
 import Testing
 
 /// The demo generator alone (no Kafka): every upstream shape appears, the invalid / late / stranger
@@ -9,6 +9,7 @@ import Testing
 @Suite("Demo traffic generator: shapes, shares, and realism against the shipped connectors")
 struct DemoTrafficTests {
     static let start: Int64 = 1_714_557_600_000
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// `count` records of the continuous mix at 40 records/s of simulated time, after the opening.
     static func generate(_ count: Int, settings: DemoTraffic.Settings = .init()) -> (opening: [DemoRecord], records: [(DemoRecord, Int64)]) {
@@ -69,7 +70,7 @@ struct DemoTrafficTests {
 
     @Test("valid records map through the shipped declarative connectors (marketing, tickets, erp, finance); invalid ones are rejected")
     func realismAgainstShippedConnectors() throws {
-        let root = ProjectFixture.repositoryRoot
+        let root = Self.repositoryRoot
         let catalog = try TopicCatalog.load(directory: root.appendingPathComponent("topics"))
         var pipelines: [String: RecordPipeline] = [:]
         // im and telephony decode in processors that run inside the connector runtime (conversations,
