@@ -187,7 +187,7 @@ public enum AdminServer {
         Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: value)))
     }
 
-    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    static func nowMs() -> Int64 { EpochClock.nowMs() }
 }
 
 extension AdminViews.Connectors: ResponseEncodable {}

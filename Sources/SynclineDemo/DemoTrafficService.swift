@@ -2,6 +2,7 @@ public import Logging
 public import ServiceLifecycle
 public import SynclineKafka
 import Foundation
+import SynclineRecords
 import Synchronization
 
 /// `syncline up --demo`: publishes `DemoTraffic` to the raw topics at a steady rate and reports a
@@ -132,5 +133,5 @@ public final class DemoTrafficService: Service, Sendable {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
     }
 
-    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    static func nowMs() -> Int64 { EpochClock.nowMs() }
 }

@@ -140,7 +140,7 @@ public final class HubAdminBackend: AdminBackend, @unchecked Sendable {
     }
 
     public func delayPercentiles() -> [DelayPercentiles] {
-        delays?.percentiles(connectors: runtimes.map(\.spec.name), nowMs: Int64(Date().timeIntervalSince1970 * 1000)) ?? []
+        delays?.percentiles(connectors: runtimes.map(\.spec.name), nowMs: EpochClock.nowMs()) ?? []
     }
 
     public func recentAlerts(limit: Int) async throws -> [RecentAlert] {

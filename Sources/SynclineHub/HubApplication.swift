@@ -72,7 +72,7 @@ public func buildApplication(
         metrics.increment(MetricNames.ledgerWriteErrors, [:])
         logger.error("ledger write failed; delivery continues without it: \(error)")
     }
-    let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+    let nowMs = EpochClock.nowMs()
     for spec in specs {
         try ledger.recordMappingDeployed(
             connector: spec.name, version: spec.mappingVersion, file: spec.file, content: spec.content, atMs: nowMs)

@@ -2,6 +2,7 @@ public import Logging
 public import ServiceLifecycle
 public import SynclineStore
 import Foundation
+import SynclineMapping
 
 /// Owns the ledger writer for the hub's lifetime: expires old rows hourly, and on shutdown
 /// (after the connectors, which are stopped first) writes what is left.
@@ -22,7 +23,7 @@ public struct LedgerService: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                try ledger.expireRows(olderThanMs: Int64(Date().timeIntervalSince1970 * 1000) - retentionMs)
+                try ledger.expireRows(olderThanMs: EpochClock.nowMs() - retentionMs)
             } catch {
                 logger.error("ledger: cannot expire old rows: \(error)")
             }

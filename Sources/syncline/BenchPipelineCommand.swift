@@ -52,7 +52,7 @@ struct BenchPipelineCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let topic = spec.inputTopics.first ?? "raw"
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = EpochClock.nowMs()
         var inputs: [InputRecord] = []
         for (index, line) in data.split(separator: 10, omittingEmptySubsequences: true).enumerated() {
             inputs.append(

@@ -1,6 +1,7 @@
 import Foundation
 import SynclineDemo
 import SynclineHub
+import SynclineMapping
 
 /// `syncline up --demo`: the demo traffic service, built from what the hub settled on (its Kafka)
 /// and reading the hub's connectors for its live summary. The hub and the demo do not know each
@@ -13,7 +14,7 @@ enum DemoWiring {
 
     /// Each connector's line: live figures from its runtime, delayed records from the ledger's last day.
     static func status(of backend: HubAdminBackend) -> [DemoConnectorStatus] {
-        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        let nowMs = EpochClock.nowMs()
         let health = (try? backend.ledger.channelHealth(sinceMs: nowMs - 86_400_000)) ?? []
         return backend.connectors().map { connector in
             DemoConnectorStatus(

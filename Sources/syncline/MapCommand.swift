@@ -50,7 +50,7 @@ struct MapCommand: AsyncParsableCommand {
         }
         let input = InputRecord(
             topic: topic ?? spec.inputTopics.first ?? "", partition: 0, offset: 0, key: key.map { Array($0.utf8) },
-            value: body, headers: headers, timestampMs: Int64(Date().timeIntervalSince1970 * 1000))
+            value: body, headers: headers, timestampMs: EpochClock.nowMs())
         switch pipeline.run(input) {
         case .success(let context):
             if context.outputs.isEmpty { Terminal.say("(no output)") }

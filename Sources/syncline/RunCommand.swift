@@ -83,7 +83,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         try ledger.recordMappingDeployed(
             connector: spec.name, version: spec.mappingVersion, file: spec.file, content: spec.content,
-            atMs: Int64(Date().timeIntervalSince1970 * 1000))
+            atMs: EpochClock.nowMs())
         var runtimeOptions = ConnectorRuntime.Options(
             kafka: kafka, groupID: group ?? "syncline.\(spec.name)", exitAfter: exitAfter, observer: ledgerWriter)
         runtimeOptions.emitters = parts.emitters

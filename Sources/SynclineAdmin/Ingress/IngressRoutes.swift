@@ -77,7 +77,7 @@ public struct IngressRoutes: Sendable {
         } catch {
             return refuse(.malformed, connector: name, logger: logger)
         }
-        let receivedMs = Int64(Date().timeIntervalSince1970 * 1000)
+        let receivedMs = EpochClock.nowMs()
         let webhook = WebhookRequest(
             method: request.method.rawValue, url: Self.signedURL(request, publicURL: spec.publicURL),
             query: Self.query(request), headers: Self.headers(request), body: body)

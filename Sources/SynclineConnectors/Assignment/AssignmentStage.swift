@@ -26,7 +26,7 @@ public struct AssignmentStage: RecordStage {
             topic: TopicNames.leadAssignments, connector: connector, mappingVersion: mappingVersion, catalog: catalog,
             explicitNulls: ["owner", "team", "pool"])
         self.counters = counters
-        self.nowMs = nowMs ?? { Int64(Date().timeIntervalSince1970 * 1000) }
+        self.nowMs = nowMs ?? { EpochClock.nowMs() }
     }
 
     public func process(_ context: inout RecordContext) throws(Rejection) {

@@ -17,7 +17,7 @@ public final class ComplaintAlertStage: RecordStage {
 
     public init(connector: String, remember: Int = 50_000, nowMs: (@Sendable () -> Int64)? = nil) {
         self.connector = connector
-        self.nowMs = nowMs ?? { Int64(Date().timeIntervalSince1970 * 1000) }
+        self.nowMs = nowMs ?? { EpochClock.nowMs() }
         alerted = Mutex(RecentKeys(capacity: remember))
     }
 

@@ -1,6 +1,7 @@
 public import Logging
 public import SynclineStore
 import Foundation
+import SynclineMapping
 import Synchronization
 
 /// Records leads and tickets for the weekly follow-up report off the Kafka path: the stage only
@@ -130,7 +131,7 @@ public final class FollowUpRecorder: @unchecked Sendable {
             defer { items.removeAll(keepingCapacity: true) }
             return items
         }
-        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        let nowMs = EpochClock.nowMs()
         var linkers: [String: CustomerLinker] = [:]
         for output in outputs {
             guard let item = FollowUpStage.pending(output, nowMs: nowMs) else { continue }

@@ -26,7 +26,7 @@ public struct ChatAbsorbStage: StatefulRecordStage {
         self.store = store
         self.linker = linker
         self.changelog = changelog
-        self.clock = clock ?? { Int64(Date().timeIntervalSince1970 * 1000) }
+        self.clock = clock ?? { EpochClock.nowMs() }
     }
 
     public func process(_ context: inout RecordContext) throws(Rejection) {

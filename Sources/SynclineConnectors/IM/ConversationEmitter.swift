@@ -51,7 +51,7 @@ public final class ConversationEmitter: TimedEmitter, Sendable {
                     let record = try records.alert(conversation, connector: connector, nowMs: nowMs)
                     outputs.append(TimedOutput(id: "alert|\(conversation.conversationID)", record: record))
                 } catch {
-                    logger.error("im: the alert of \(conversation.conversationID) does not fit hub.alerts.v1: \(error)")
+                    logger.error("im: the alert of \(conversation.conversationID) does not fit \(TopicNames.alerts): \(error)")
                 }
             }
             for var conversation in try store.conversationsToEmit() {
@@ -60,7 +60,7 @@ public final class ConversationEmitter: TimedEmitter, Sendable {
                     let record = try records.activity(conversation, linker: linker)
                     outputs.append(TimedOutput(id: "activity|\(conversation.conversationID)|\(conversation.version)", record: record))
                 } catch {
-                    logger.error("im: the activity of \(conversation.conversationID) does not fit crm.activities.v1: \(error)")
+                    logger.error("im: the activity of \(conversation.conversationID) does not fit \(TopicNames.activities): \(error)")
                 }
             }
         } catch {

@@ -20,7 +20,7 @@ public struct IMSettings: Sendable, Equatable {
     /// `summaryMaxChars` characters in all (`summary_max_chars`, default 500).
     public var summaryLines: Int = 5
     public var summaryMaxChars: Int = 500
-    public var phoneRegion: String = "CN"
+    public var phoneRegion: String = MappingDefaults.standardPhoneRegion
     /// A closed conversation whose activity was acknowledged is forgotten (a changelog tombstone)
     /// once no message of it was read for this long (`state_retention`, default 24 h, wall clock:
     /// longer than any redelivery, so a forgotten message cannot come back as a new one).

@@ -1,4 +1,4 @@
-import SynclineMapping
+public import SynclineMapping
 public import SynclineStore
 
 /// Reads one `crm.customers.v1` record into a `CustomerChange`: a null value is a tombstone for the
@@ -8,7 +8,7 @@ public import SynclineStore
 public struct CustomerChangeParser: Sendable {
     let phones: PhoneNormalizer?
 
-    public init(phoneRegion: String = "CN") {
+    public init(phoneRegion: String = MappingDefaults.standardPhoneRegion) {
         phones = PhoneNormalizer(defaultRegion: phoneRegion)
     }
 

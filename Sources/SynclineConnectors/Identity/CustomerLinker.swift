@@ -10,7 +10,7 @@ public struct CustomerLinker: Sendable {
     public let phones: PhoneNormalizer?
     let logger: Logger
 
-    public init(index: IdentityIndex, phoneRegion: String = "CN", logger: Logger = Logger(label: "syncline.identity")) {
+    public init(index: IdentityIndex, phoneRegion: String = MappingDefaults.standardPhoneRegion, logger: Logger = Logger(label: "syncline.identity")) {
         self.index = index
         self.phones = PhoneNormalizer(defaultRegion: phoneRegion)
         self.logger = logger

@@ -22,7 +22,7 @@ public final class IdentityIndexService: Service, Sendable {
     private let caughtUp = Atomic<Bool>(false)
 
     public init(
-        index: IdentityIndex, kafka: KafkaConfig, topic: String = TopicNames.customers, partitions: Int, phoneRegion: String = "CN",
+        index: IdentityIndex, kafka: KafkaConfig, topic: String = TopicNames.customers, partitions: Int, phoneRegion: String = MappingDefaults.standardPhoneRegion,
         logger: Logger
     ) {
         self.index = index

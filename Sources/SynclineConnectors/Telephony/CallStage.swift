@@ -38,7 +38,7 @@ public struct CallStage: StatefulRecordStage {
             explicitNulls: CanonicalEncoder.activityNulls)
         alerts = CanonicalEncoder(topic: TopicNames.alerts, connector: connector, mappingVersion: mappingVersion, catalog: catalog)
         self.logger = logger
-        self.clock = clock ?? { Int64(Date().timeIntervalSince1970 * 1000) }
+        self.clock = clock ?? { EpochClock.nowMs() }
     }
 
     static let rank = ["queued": 0, "ringing": 1, "in_progress": 2]

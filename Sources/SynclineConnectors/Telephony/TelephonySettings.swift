@@ -8,7 +8,7 @@ public import SynclineMapping
 /// (a trunk-to-trunk CDR) counts as inbound.
 public struct TelephonySettings: Sendable, Equatable {
     public var extensionMaxDigits: Int = 6
-    public var phoneRegion: String = "CN"
+    public var phoneRegion: String = MappingDefaults.standardPhoneRegion
     /// The zone of CDR times written without an offset (`defaults.timezone`).
     public var timezone: String = "UTC"
     /// A call's state is forgotten (a changelog tombstone) once no report of it was read for this

@@ -5,7 +5,12 @@ public struct MappingDefaults: Sendable, Equatable {
     /// Zone for local date-times written without an offset (`UTC`, `+08:00`, `Asia/Shanghai`).
     public var timezone: String
 
-    public init(phoneRegion: String = "CN", timezone: String = "UTC") {
+    /// The region a connector gets when its file names none (`defaults.phone_region`, documented in
+    /// connectors/README.md);
+    /// every other default region in the code refers to this one.
+    public static let standardPhoneRegion = "CN"
+
+    public init(phoneRegion: String = MappingDefaults.standardPhoneRegion, timezone: String = "UTC") {
         self.phoneRegion = phoneRegion
         self.timezone = timezone
     }
