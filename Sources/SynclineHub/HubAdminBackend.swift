@@ -12,7 +12,7 @@ public final class HubAdminBackend: AdminBackend, @unchecked Sendable {
     public let runtimes: [ConnectorRuntime]
     public let metrics: HubMetrics
     /// The ledger behind `channelHealth`, `delayedSamples` and `deadLetters`.
-    public let ledger: Ledger
+    let ledger: Ledger
     /// Recent delays for `delayPercentiles()` and the alerts reader for `recentAlerts(limit:)` (status page).
     public let delays: DelayWindow?
     public let alertTail: AlertTail?

@@ -15,7 +15,7 @@ enum DemoWiring {
     /// Each connector's line: live figures from its runtime, delayed records from the ledger's last day.
     static func status(of backend: HubAdminBackend) -> [DemoConnectorStatus] {
         let nowMs = EpochClock.nowMs()
-        let health = (try? backend.ledger.channelHealth(sinceMs: nowMs - 86_400_000)) ?? []
+        let health = (try? backend.channelHealth(sinceMs: nowMs - 86_400_000)) ?? []
         return backend.connectors().map { connector in
             DemoConnectorStatus(
                 name: connector.name, state: connector.state, breaker: connector.breaker, recordsPerSecond: connector.recordsPerSecond,
