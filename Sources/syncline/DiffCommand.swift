@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SynclineConnectors
 import SynclineMapping
+import SynclineTooling
 import SynclineSecurity
 import SynclineKafka
 import SynclineStore

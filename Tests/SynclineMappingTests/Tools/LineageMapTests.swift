@@ -9,7 +9,8 @@ import FoundationXML
 /// The lineage map and field lineage drawn from the shipped topics/ and connectors/.
 @Suite("Lineage map (syncline lineage)")
 struct LineageMapTests {
-    static let root = MappingDiffTests.root
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
 
     static func shipped() throws -> (TopicCatalog, [ConnectorSpec]) {
         (try TopicCatalog.load(directory: root.appendingPathComponent("topics")),

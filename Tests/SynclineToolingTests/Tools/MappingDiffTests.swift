@@ -1,5 +1,6 @@
 import Foundation
 import SynclineMapping
+import SynclineTooling
 import Testing
 
 /// `MappingDiff` on the shipped marketing connector: a deliberately broken rule shows as exactly

@@ -1,3 +1,5 @@
+public import SynclineMapping
+
 /// Runs two pipelines of one connector (old and new mapping) over the same real records without
 /// producing anything, and compares what each would deliver: the "sandbox upgrade" of `syncline diff`.
 /// Values and fill rates are compared over the records both versions deliver, so records that one

@@ -1,4 +1,5 @@
 import Foundation
+import SynclineMapping
 
 extension TraceHop {
     /// One line of `syncline trace`: indentation by depth, kind, coordinates, time, delay after the

@@ -1,3 +1,5 @@
+import SynclineMapping
+
 /// How many outputs each topic got and in how many of them each field (`topic.field`) has a value.
 struct FillCounts {
     var outputs: [String: Int] = [:]

@@ -1,3 +1,5 @@
+public import SynclineMapping
+
 /// Follows one raw record through the records tied to it by lineage: outputs whose
 /// `syncline-source-topic/-partition/-offset` (or `syncline-source-offsets` range) name it, records
 /// made from those in turn (a stateful connector's repartition hop), and alerts and latency

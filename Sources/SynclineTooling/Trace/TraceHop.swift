@@ -1,3 +1,5 @@
+public import SynclineMapping
+
 /// One record on a traced record's path (`syncline trace`): the raw input, a repartition copy, a
 /// canonical output, a DLQ entry, an alert or a latency observation, with its time and how long
 /// after the raw record it was written.

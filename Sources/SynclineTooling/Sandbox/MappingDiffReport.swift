@@ -1,3 +1,5 @@
+import SynclineMapping
+
 /// What a new mapping would change over real records, compared with the old one (`syncline diff`):
 /// per canonical field the outputs whose value changes, records newly rejected or newly accepted,
 /// fill-rate changes and fields no output carries any more. Built by `MappingDiff.run`.

@@ -1,4 +1,5 @@
 public import Foundation
+import SynclineMapping
 
 /// Sample records for a sandbox run from a folder: every `*.json` file is one record value (as
 /// bytes, unparsed: broken samples are records too) and every line of a `*.jsonl` file one more,

@@ -1,3 +1,5 @@
+public import SynclineMapping
+
 /// One real record a sandbox run feeds to both mappings, with how to name it in the report
 /// (`raw.marketing.events.v1[3]@120`, or the sample file it came from).
 public struct SandboxInput: Sendable {

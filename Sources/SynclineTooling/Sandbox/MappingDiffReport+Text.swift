@@ -1,4 +1,5 @@
 import Foundation
+import SynclineMapping
 
 extension MappingDiffReport {
     /// The report as `syncline diff` prints it. `mask` is applied to every value and message shown

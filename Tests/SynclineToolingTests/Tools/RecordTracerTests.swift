@@ -1,4 +1,5 @@
 import SynclineMapping
+import SynclineTooling
 import Testing
 
 /// `RecordTracer` follows lineage headers and the JSON of alerts and observations, hop by hop.
