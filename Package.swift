@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "SynclineStore",
             dependencies: [
-                "SynclineMapping",
+                "SynclineRecords",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

@@ -1,5 +1,5 @@
 public import GRDB
-public import SynclineMapping
+public import SynclineRecords
 
 /// The ledger's index of one DLQ record: why it was rejected and where both the input and its
 /// DLQ copy are, so `dlq list` can answer without reading the topic.

@@ -1,5 +1,5 @@
 public import GRDB
-public import SynclineMapping
+public import SynclineRecords
 
 /// A delayed record kept in the ledger, so an engineer can export the latest ones with source and
 /// ingest timestamps side by side.

@@ -1,6 +1,6 @@
 public import Foundation
 import GRDB
-public import SynclineMapping
+public import SynclineRecords
 
 /// The hub's SQLite ledger (one file, WAL): per-minute counts per connector, delayed-record
 /// samples, the DLQ index and every deployed mapping version. Owns the database writer; every

@@ -1,4 +1,4 @@
-public import SynclineMapping
+public import SynclineRecords
 import Foundation
 import Synchronization
 

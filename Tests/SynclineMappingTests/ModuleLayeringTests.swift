@@ -99,7 +99,7 @@ struct ModuleLayeringTests {
             if imported == "CRdKafka" {
                 #expect(file.hasPrefix("SynclineKafka/RDKafka/"), "\(file) imports librdkafka")
             }
-            if module == "SynclineKafka" || module == "SynclineRecords" {
+            if ["SynclineKafka", "SynclineRecords", "SynclineStore"].contains(module) {
                 #expect(!["SynclineMapping", "Yams"].contains(imported), "\(file) imports \(imported)")
             }
             if module == "SynclineMapping" {
