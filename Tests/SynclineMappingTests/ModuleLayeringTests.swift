@@ -2,9 +2,9 @@ import Foundation
 import Testing
 
 /// The module shape, kept by reading every `import` in Sources/: modules depend downward only,
-/// only the Kafka module touches librdkafka (from its RDKafka/ folder), the Kafka module and the
-/// record types know nothing of the mapping language, mapping logic imports no Kafka, HTTP or SQL,
-/// and the hub does not know the demo (the CLI hands it over as an extra service).
+/// only the Kafka module touches librdkafka (from its RDKafka/ folder), the Kafka module, the
+/// record types and the store know nothing of the mapping language, mapping logic imports no Kafka,
+/// HTTP or SQL, and the hub does not know the demo (the CLI hands it over as an extra service).
 @Suite("Module layering")
 struct ModuleLayeringTests {
     static let sources = URL(fileURLWithPath: #filePath)
@@ -91,7 +91,7 @@ struct ModuleLayeringTests {
         }
     }
 
-    @Test("librdkafka only in SynclineKafka/RDKafka; no mapping language below the runtime; no Kafka, HTTP or SQL in the mapping core; the hub does not import the demo")
+    @Test("librdkafka only in SynclineKafka/RDKafka; no mapping language in Kafka, Records or Store; no Kafka, HTTP or SQL in the mapping core; the hub does not import the demo")
     func boundaries() throws {
         let hubDependencies = try #require(Self.declaredDependencies()["SynclineHub"])
         #expect(!hubDependencies.contains("SynclineDemo"), "Package.swift: SynclineHub depends on the demo")
