@@ -112,7 +112,7 @@ public enum AdminServer {
             guard let windowMs = DurationText.milliseconds(window) else {
                 throw HTTPError(.badRequest, message: "window '\(window)' is not a duration like 30m, 24h or 7d")
             }
-            let health = try backend.channelHealth(sinceMs: nowMs() - windowMs)
+            let health = try backend.channelHealth(sinceMs: EpochClock.nowMs() - windowMs)
             return AdminViews.Channels(window: window, channels: health.map(AdminViews.channel))
         }
         api.get("latency/samples") { request, _ -> AdminViews.Samples in
@@ -186,8 +186,6 @@ public enum AdminServer {
     static func text(_ value: String, status: HTTPResponse.Status) -> Response {
         Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: value)))
     }
-
-    static func nowMs() -> Int64 { EpochClock.nowMs() }
 }
 
 extension AdminViews.Connectors: ResponseEncodable {}

@@ -52,9 +52,9 @@ public final class DemoTrafficService: Service, Sendable {
         }
         producer.startBackgroundPolling()
         defer { producer.close(flushTimeoutMs: 5_000) }
-        var traffic = DemoTraffic(settings: settings, nowMs: Self.nowMs())
+        var traffic = DemoTraffic(settings: settings, nowMs: EpochClock.nowMs())
         var token: UInt64 = 0
-        for record in traffic.opening(nowMs: Self.nowMs()) { publish(record, producer: producer, token: &token) }
+        for record in traffic.opening(nowMs: EpochClock.nowMs()) { publish(record, producer: producer, token: &token) }
         report("demo: publishing ~\(Int(settings.recordsPerSecond)) records/s from marketing, tickets, erp, im and telephony (plus the CRM customer changelog)")
         let clock = ContinuousClock()
         let started = clock.now
@@ -64,7 +64,7 @@ public final class DemoTrafficService: Service, Sendable {
             let elapsed = Double((clock.now - started) / .milliseconds(1)) / 1000
             let due = Int(elapsed * settings.recordsPerSecond) - sent
             if due > 0 {
-                for _ in 0..<min(due, 2_000) { publish(traffic.next(nowMs: Self.nowMs()), producer: producer, token: &token) }
+                for _ in 0..<min(due, 2_000) { publish(traffic.next(nowMs: EpochClock.nowMs()), producer: producer, token: &token) }
                 sent += due
             }
             if clock.now >= nextSummary {
@@ -133,5 +133,4 @@ public final class DemoTrafficService: Service, Sendable {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
     }
 
-    static func nowMs() -> Int64 { EpochClock.nowMs() }
 }

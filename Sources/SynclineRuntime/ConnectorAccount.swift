@@ -49,12 +49,13 @@ struct ConnectorAccount {
         turn.produced[topic, default: 0] += 1
     }
 
-    /// An input's DLQ record was acknowledged; `notice` (the ledger's entry) comes with its rejection.
-    mutating func deadLettered(_ rejection: Rejection?, notice: DeadLetterNotice? = nil) {
+    /// An input's DLQ record was acknowledged; `notice` is the ledger's entry (nil when the record
+    /// carried no rejection).
+    mutating func deadLettered(_ notice: DeadLetterNotice?) {
         totals.deadLettered.add(1, ordering: .relaxed)
-        guard let rejection else { return }
-        turn.rejected[.init(stage: rejection.stage, code: rejection.code), default: 0] += 1
-        if let notice { turn.deadLetters.append(notice) }
+        guard let notice else { return }
+        turn.rejected[.init(stage: notice.rejection.stage, code: notice.rejection.code), default: 0] += 1
+        turn.deadLetters.append(notice)
     }
 
     /// A delivery attempt failed for a transient reason and is sent again.

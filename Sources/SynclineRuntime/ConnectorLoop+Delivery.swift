@@ -41,7 +41,7 @@ extension ConnectorLoop {
         if !error.isPermanentForRecord, let change = gate.breaker.record(failed: true, durationNanos: duration, nowNanos: now) {
             noteBreaker(change)
         }
-        let nowMs = RuntimeClock.nowMs()
+        let nowMs = EpochClock.nowMs()
         let outcome = DeliveryTracker.outcome(
             of: item, error: error, nowMs: nowMs, retry: spec.resilience.retry, sinkHealthy: gate.breaker.state == .closed)
         switch outcome {
@@ -126,7 +126,7 @@ extension ConnectorLoop {
         let rejection = Rejection(
             stage: .produce, code: ErrorCode.retriesExhausted.rawValue, field: nil,
             message: "the output for \(item.output.topic) failed \(item.attempts) times over \(failingForMs / 1000) s while the sink's circuit breaker stayed closed; last error \(error.name): \(error.message)")
-        item.output = deadLetter(item.input, rejection, attempts: item.attempts, firstFailedAtMs: item.firstFailedAtMs ?? RuntimeClock.nowMs())
+        item.output = deadLetter(item.input, rejection, attempts: item.attempts, firstFailedAtMs: item.firstFailedAtMs ?? EpochClock.nowMs())
         item.kind = .deadLetter
         item.primary = false
         item.rejection = rejection
@@ -169,15 +169,13 @@ extension ConnectorLoop {
     func delivered(_ item: InFlightOutput, report: DeliveryReport) {
         switch item.kind {
         case .deadLetter:
-            if let rejection = item.rejection {
-                account.deadLettered(rejection, notice: DeadLetterNotice(
+            account.deadLettered(item.rejection.map { rejection in
+                DeadLetterNotice(
                     connector: spec.name, rejection: rejection, sourceTopic: item.input.topic,
                     sourcePartition: item.input.partition, sourceOffset: item.input.offset, dlqTopic: report.topic,
                     dlqPartition: report.partition, dlqOffset: report.offset, mappingVersion: spec.mappingVersion,
-                    eventID: item.timing.eventID, failedAtMs: item.firstFailedAtMs ?? item.timing.consumeMs))
-            } else {
-                account.deadLettered(nil)
-            }
+                    eventID: item.timing.eventID, failedAtMs: item.firstFailedAtMs ?? item.timing.consumeMs)
+            })
         case .latencyObservation:
             break
         case .alert:
@@ -200,7 +198,7 @@ extension ConnectorLoop {
     func observeLatency(_ item: InFlightOutput, outputTopic: String) {
         let verdict = tracker.observe(
             sourceMs: item.timing.sourceMs, unknownReason: item.timing.sourceProblem, brokerMs: item.input.timestampMs,
-            consumeMs: item.timing.consumeMs, ackMs: RuntimeClock.nowMs())
+            consumeMs: item.timing.consumeMs, ackMs: EpochClock.nowMs())
         switch verdict {
         case .unknownSource(let reason):
             account.unknownSource(reason)

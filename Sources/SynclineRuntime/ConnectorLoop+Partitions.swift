@@ -56,7 +56,7 @@ extension ConnectorLoop {
     func sampleLag(_ consumer: KafkaConsumer) {
         guard ContinuousClock.now - lastLagSample >= .seconds(1) else { return }
         lastLagSample = .now
-        let now = RuntimeClock.nowMs()
+        let now = EpochClock.nowMs()
         var total = 0
         var maxMillis = 0
         var lags: [PartitionLag] = []

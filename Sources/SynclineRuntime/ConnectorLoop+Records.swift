@@ -9,7 +9,7 @@ extension ConnectorLoop {
     /// of partitions no longer assigned (librdkafka 2.0.2 can still return them right after a
     /// revoke) are dropped uncommitted: their next owner reads them.
     func process(_ records: [InputRecord]) {
-        let consumeMs = RuntimeClock.nowMs()
+        let consumeMs = EpochClock.nowMs()
         let now = RuntimeClock.nanos()
         var consumedTopic: (name: String, count: Int) = ("", 0)
         for record in records {
@@ -54,14 +54,14 @@ extension ConnectorLoop {
 
     /// Position, lag bookkeeping and the check for input the broker deleted before we read it.
     func noteConsumed(_ record: InputRecord, slot: Int) {
-        partitions[slot].lastConsumed = (record.offset, record.timestampMs ?? RuntimeClock.nowMs())
+        partitions[slot].lastConsumed = (record.offset, record.timestampMs ?? EpochClock.nowMs())
         // The log start costs a C call: asked only when the offset jumped.
         guard let gap = partitions[slot].gaps.consumed(offset: record.offset, logStart: {
             consumer?.cachedWatermarks(topic: record.topic, partition: record.partition).low
         }) else { return }
         let alert = InputExpiredAlert(
             connector: spec.name, topic: record.topic, partition: record.partition, firstOffset: gap.lowerBound,
-            lastOffset: gap.upperBound, raisedAtMs: RuntimeClock.nowMs())
+            lastOffset: gap.upperBound, raisedAtMs: EpochClock.nowMs())
         account.expired(record.topic, count: Int(alert.count))
         logger.error("input expired: the broker deleted records before they were read", metadata: [
             "topic": "\(record.topic)", "partition": "\(record.partition)",
@@ -89,7 +89,7 @@ extension ConnectorLoop {
         ])
         let alert = RecordAlert(
             kind: .poisonPill, connector: spec.name, topic: record.topic, partition: record.partition, offset: record.offset,
-            stage: pill.stage, message: "connector \(spec.name): " + message, raisedAtMs: RuntimeClock.nowMs())
+            stage: pill.stage, message: "connector \(spec.name): " + message, raisedAtMs: EpochClock.nowMs())
         raiseAlert(alert.record, id: alert.alertID, atMs: alert.raisedAtMs)
         return Rejection(stage: pill.stage, code: ErrorCode.poisonPill.rawValue, field: nil, message: message)
     }

@@ -60,7 +60,7 @@ final class ConnectorLoop: @unchecked Sendable {
         wakeup = handle.wakeup
         stamper = LineageStamper(connector: spec.name, mappingVersion: spec.mappingVersion, sloSeconds: spec.sloSeconds)
         tracker = LatencyTracker(sloMs: Int64(spec.sloSeconds * 1000), skewToleranceMs: options.skewToleranceMs)
-        account = ConnectorAccount(connector: spec.name, totals: handle.stats, nowMs: RuntimeClock.nowMs())
+        account = ConnectorAccount(connector: spec.name, totals: handle.stats, nowMs: EpochClock.nowMs())
         gate = FlowGate(spec: spec.resilience, nowNanos: RuntimeClock.nanos())
     }
 
@@ -88,7 +88,7 @@ final class ConnectorLoop: @unchecked Sendable {
         }
         if let directory = options.crashMarkDirectory {
             do {
-                poisonGuard = try PoisonPillGuard(directory: directory, connector: spec.name, topics: spec.inputTopics, logger: logger, nowMs: RuntimeClock.nowMs())
+                poisonGuard = try PoisonPillGuard(directory: directory, connector: spec.name, topics: spec.inputTopics, logger: logger, nowMs: EpochClock.nowMs())
             } catch {
                 logger.error("poison-pill guard unavailable (a record that crashes the hub would crash it again on every restart): \(error)")
             }
@@ -211,7 +211,7 @@ final class ConnectorLoop: @unchecked Sendable {
         guard !options.emitters.isEmpty, ContinuousClock.now - lastEmitterTick >= .seconds(1) else { return }
         lastEmitterTick = .now
         if timedInFlight.count != options.emitters.count { timedInFlight = Array(repeating: [], count: options.emitters.count) }
-        let nowMs = RuntimeClock.nowMs()
+        let nowMs = EpochClock.nowMs()
         for (index, emitter) in options.emitters.enumerated() {
             for output in emitter.due(nowMs: nowMs) where !timedInFlight[index].contains(output.id) {
                 timedInFlight[index].insert(output.id)
@@ -226,6 +226,6 @@ final class ConnectorLoop: @unchecked Sendable {
 
     /// Hands the turn's activity to the observer (metrics, ledger) and starts a new one.
     func publishActivity() {
-        account.publish(to: options.observer, nowMs: RuntimeClock.nowMs())
+        account.publish(to: options.observer, nowMs: EpochClock.nowMs())
     }
 }

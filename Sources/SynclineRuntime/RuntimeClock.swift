@@ -1,12 +1,8 @@
 import Foundation
-import SynclineRecords
 
-/// The runtime's clocks in one place: wall milliseconds (record times), monotonic nanoseconds
-/// (breaker and rate-limit timing) and process CPU seconds (the benchmark window).
+/// The runtime's own clocks: monotonic nanoseconds (breaker and rate-limit timing) and process CPU
+/// seconds (the benchmark window). Wall milliseconds (record times) come from `EpochClock`.
 enum RuntimeClock {
-    /// Milliseconds since the epoch.
-    static func nowMs() -> Int64 { EpochClock.nowMs() }
-
     /// Monotonic nanoseconds.
     static func nanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 

@@ -22,15 +22,23 @@ struct ModuleLayeringTests {
         "syncline": 6,
     ]
 
+    /// (path relative to Sources/, text) of every source file with one of `extensions`.
+    static func sourceFiles(extensions: Set<String>) throws -> [(file: String, text: String)] {
+        var result: [(String, String)] = []
+        let enumerator = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)
+        while let url = enumerator?.nextObject() as? URL {
+            guard extensions.contains(url.pathExtension) else { continue }
+            result.append((String(url.path.dropFirst(sources.path.count + 1)), try String(contentsOf: url, encoding: .utf8)))
+        }
+        return result
+    }
+
     /// (module, file path relative to Sources/, imported module) for every import of a project module.
     static func imports() throws -> [(module: String, file: String, imported: String)] {
         var result: [(String, String, String)] = []
-        let enumerator = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)
-        while let url = enumerator?.nextObject() as? URL {
-            guard url.pathExtension == "swift" || url.pathExtension == "h" else { continue }
-            let relative = String(url.path.dropFirst(sources.path.count + 1))
+        for (relative, text) in try sourceFiles(extensions: ["swift", "h"]) {
             let module = String(relative.prefix { $0 != "/" })
-            for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n") {
+            for line in text.split(separator: "\n") {
                 let words = line.split(separator: " ").map(String.init)
                 guard let index = words.firstIndex(of: "import"), index + 1 < words.count,
                       words[..<index].allSatisfy({ ["public", "internal", "@_exported", "@preconcurrency"].contains($0) })

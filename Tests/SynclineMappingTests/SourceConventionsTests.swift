@@ -8,13 +8,9 @@ import Testing
 struct SourceConventionsTests {
     /// (file relative to Sources/, line number, line) of every non-comment line in Sources/.
     static func codeLines() throws -> [(file: String, number: Int, text: String)] {
-        let sources = ModuleLayeringTests.sources
         var result: [(String, Int, String)] = []
-        let enumerator = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)
-        while let url = enumerator?.nextObject() as? URL {
-            guard url.pathExtension == "swift" else { continue }
-            let relative = String(url.path.dropFirst(sources.path.count + 1))
-            for (index, line) in try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (relative, text) in try ModuleLayeringTests.sourceFiles(extensions: ["swift"]) {
+            for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let trimmed = line.drop { $0 == " " }
                 guard !trimmed.hasPrefix("//") else { continue }
                 result.append((relative, index + 1, String(line)))

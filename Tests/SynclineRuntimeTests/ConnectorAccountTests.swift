@@ -27,7 +27,10 @@ struct ConnectorAccountTests {
         account.outputAcknowledged("crm.leads.v1")
         account.timedOutputAcknowledged("crm.activities.v1")
         account.alertAcknowledged("hub.alerts.v1")
-        account.deadLettered(Rejection(stage: .validate, code: "required_missing", message: "m"))
+        account.deadLettered(DeadLetterNotice(
+            connector: "marketing", rejection: Rejection(stage: .validate, code: "required_missing", message: "m"),
+            sourceTopic: "raw.a", sourcePartition: 0, sourceOffset: 1, dlqTopic: "hub.dlq.marketing.v1", dlqPartition: 0,
+            dlqOffset: 0, mappingVersion: "7", eventID: nil, failedAtMs: 1_000))
         account.deadLettered(nil)
         account.retried()
         account.commitFailed()
@@ -42,6 +45,7 @@ struct ConnectorAccountTests {
         #expect(first.consumed == ["raw.a": 3])
         #expect(first.produced == ["crm.leads.v1": 3, "crm.customers.v1": 1, "crm.activities.v1": 1, "hub.alerts.v1": 1])
         #expect(first.rejected == [.init(stage: .validate, code: "required_missing"): 1])
+        #expect(first.deadLetters.map(\.sourceOffset) == [1], "the ledger entry of the one DLQ record with its rejection")
         #expect(first.retries == 1 && first.commitFailures == 1 && first.committed == 4 && first.expired == ["raw.a": 7])
         let snapshot = totals.snapshot
         #expect(snapshot.consumed == 3)

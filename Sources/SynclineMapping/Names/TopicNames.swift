@@ -26,16 +26,16 @@ public enum TopicNames {
     public static func dlq(connector: String) -> String { "hub.dlq.\(connector).v1" }
 
     /// A stateful connector's changelog (compacted, keyed by state key): `hub.state.<connector>.v1`.
-    public static func state(connector: String) -> String { "hub.state.\(connector).v1" }
+    public static func state(connector: String) -> String { statePrefix + connector + stateSuffix }
+    private static let statePrefix = "hub.state.", stateSuffix = ".v1"
 
     /// Where a connector re-keys its input by the state's key: `hub.repartition.<connector>.v1`.
     public static func repartition(connector: String) -> String { "hub.repartition.\(connector).v1" }
 
     /// The connector whose changelog `topic` is (`hub.state.<connector>.v1`), or nil for another topic.
     public static func connector(ofState topic: String) -> String? {
-        let prefix = "hub.state.", suffix = ".v1"
-        guard topic.hasPrefix(prefix), topic.hasSuffix(suffix), topic.count > prefix.count + suffix.count else { return nil }
-        return String(topic.dropFirst(prefix.count).dropLast(suffix.count))
+        guard topic.hasPrefix(statePrefix), topic.hasSuffix(stateSuffix), topic.count > statePrefix.count + stateSuffix.count else { return nil }
+        return String(topic.dropFirst(statePrefix.count).dropLast(stateSuffix.count))
     }
 
     /// True for a hub-internal repartition topic (its records carry the raw record's lineage).
