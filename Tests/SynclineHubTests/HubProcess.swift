@@ -76,5 +76,10 @@ final class HubProcess: @unchecked Sendable {
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        // Foundation on Linux keeps a dispatch read source per handler: left installed, it outlives
+        // the pipe's file descriptor and the dispatch manager thread can crash on it (seen in CI:
+        // SIGSEGV in _dispatch_event_loop_drain). Remove them before the pipes go.
+        stdout.fileHandleForReading.readabilityHandler = nil
+        stderr.fileHandleForReading.readabilityHandler = nil
     }
 }
