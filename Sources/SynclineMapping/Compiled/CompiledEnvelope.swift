@@ -59,10 +59,12 @@ struct CompiledEnvelope: Sendable {
                 if slot.escaped { return false }
                 let (low, high) = ByteText.trim(input, slot.start, slot.end)
                 guard low < high else { break }
-                note(try? timestamps.milliseconds(Self.text(input, slot)), &context)
+                note(timestamps.milliseconds(bytes: input, low, high) ?? (try? timestamps.milliseconds(Self.text(input, slot))), &context)
                 return true
             case .number:
-                note(try? TimestampParser.epochMilliseconds(Self.text(input, slot)), &context)
+                note(
+                    TimestampParser.epochMilliseconds(bytes: input, slot.start, slot.end)
+                        ?? (try? TimestampParser.epochMilliseconds(Self.text(input, slot))), &context)
                 return true
             case .literalTrue, .literalFalse, .object, .array:
                 context.sourceTimeProblem = "unparseable"

@@ -200,6 +200,11 @@ final class CompiledFieldPlan: Sendable {
             if isKey { key = Array(UnsafeBufferPointer(rebasing: raw.bytes[low..<high])) }
             return .wrote(filled: low < high)
         case .general(let field, let validator):
+            let mark = out.count
+            if writeFromBytes(view, into: &out) {
+                if isKey { key = Array(out[(mark &+ 1)..<(out.count &- 1)]) }
+                return .wrote(filled: true)
+            }
             guard let value = view.jsonValue else {
                 return conversion.type == .object || conversion.type == .array ? .bail : failed
             }
@@ -213,6 +218,44 @@ final class CompiledFieldPlan: Sendable {
             JSONWriter.write(converted, into: &out)
             if isKey { key = Self.keyBytes(converted) }
             return .wrote(filled: !MapStage.isEmpty(converted))
+        }
+    }
+
+    /// The conversions the record path does from the bytes, for the values most records carry: a
+    /// timestamp, an ASCII email address or phone number, a JSON `true`/`false`. Writes the JSON
+    /// value and answers true, or writes nothing and answers false: the value then takes the
+    /// interpreter's conversion (the reference), which also explains any failure. What is written
+    /// is canonical by construction (a formatted UTC time, a normalised address, E.164 digits), so
+    /// the schema check of the general path is not repeated; every value written is non-empty.
+    @inline(__always)
+    func writeFromBytes(_ view: ValueView, into out: inout [UInt8]) -> Bool {
+        switch conversion.type {
+        case .timestamp:
+            let milliseconds: Int64? = switch view.kind {
+            case .string: conversion.timestamps.milliseconds(bytes: view.bytes, view.start, view.end)
+            case .number: TimestampParser.epochMilliseconds(bytes: view.bytes, view.start, view.end)
+            default: nil
+            }
+            guard let milliseconds else { return false }
+            out.append(UInt8(ascii: "\""))
+            UTCTimestamp.withBytes(ms: milliseconds) { out.append(contentsOf: $0) }
+            out.append(UInt8(ascii: "\""))
+            return true
+        case .email:
+            guard view.kind == .string else { return false }
+            return EmailNormalizer.appendNormalizedJSON(view.bytes, view.start, view.end, to: &out)
+        case .phone:
+            guard let phone = conversion.phone, view.kind == .string || view.kind == .number else { return false }
+            return phone.appendNormalizedJSON(view.bytes, view.start, view.end, to: &out)
+        case .bool:
+            switch view.kind {
+            case .literalTrue: out.append(contentsOf: ValueView.bytes(ValueView.trueText))
+            case .literalFalse: out.append(contentsOf: ValueView.bytes(ValueView.falseText))
+            default: return false
+            }
+            return true
+        default:
+            return false
         }
     }
 

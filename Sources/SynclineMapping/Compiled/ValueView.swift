@@ -32,6 +32,11 @@ struct ValueView {
         }
     }
 
+    /// A static text's bytes.
+    static func bytes(_ text: StaticString) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+    }
+
     static func staticText(_ text: StaticString) -> ValueView {
         ValueView(bytes: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount), start: 0, end: text.utf8CodeUnitCount, kind: .string)
     }

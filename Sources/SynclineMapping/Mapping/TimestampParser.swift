@@ -60,6 +60,13 @@ public struct TimestampParser: Sendable {
     /// < 10^17 → microseconds; otherwise nanoseconds. Each band covers 1973-03-03 … 5138, so the unit of
     /// any realistic value is unambiguous (10^11 ms is March 1973; 10^11 s is the year 5138).
     public static func epochMilliseconds(_ literal: String) throws(Failure) -> Int64 {
+        let fast = literal.utf8.withContiguousStorageIfAvailable { epochMilliseconds(bytes: $0, 0, $0.count) }
+        if let fast, let fast { return fast }
+        return try epochMillisecondsReference(literal)
+    }
+
+    /// The reference reading of an epoch literal (any `ExactDecimal`), and the explanation of a failure.
+    static func epochMillisecondsReference(_ literal: String) throws(Failure) -> Int64 {
         let decimal: ExactDecimal
         do {
             decimal = try ExactDecimal.parse(literal)
@@ -100,25 +107,39 @@ public struct TimestampParser: Sendable {
     /// optional seconds and fraction, `Z` or `±HH:MM`/`±HHMM`/`±HH`), a date alone (midnight), or digits
     /// (epoch, as `epochMilliseconds`). Without an offset the default zone applies.
     public func milliseconds(_ text: String) throws(Failure) -> Int64 {
+        let fast = text.utf8.withContiguousStorageIfAvailable { milliseconds(bytes: $0, 0, $0.count) }
+        if let fast, let fast { return fast }
+        return try millisecondsReference(text)
+    }
+
+    /// The reference reading of a timestamp's text, and the explanation of a failure.
+    func millisecondsReference(_ text: String) throws(Failure) -> Int64 {
         let trimmed = TextTrim.trim(text)
         let bytes = Array(trimmed.utf8)
         guard !bytes.isEmpty else { throw Failure(reason: "empty timestamp") }
         if bytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }),
             bytes.count < 8 || bytes[4] != UInt8(ascii: "-")
         {
-            return try Self.epochMilliseconds(trimmed)
+            return try Self.epochMillisecondsReference(trimmed)
         }
-        return try parseDateTime(bytes, original: trimmed, requireUTC: false)
+        return try parseDateTimeReference(bytes, original: trimmed, requireUTC: false)
     }
 
     /// Strict check of the canonical output form `YYYY-MM-DDTHH:MM:SS[.fff]Z`.
     public static func isCanonicalUTC(_ text: String) -> Bool {
+        let fast = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.count >= 20 && bytes[10] == UInt8(ascii: "T") && bytes[bytes.count - 1] == UInt8(ascii: "Z")
+                && utc.parseDateTime(bytes: bytes, 0, bytes.count, requireUTC: true) != nil
+        }
+        if let fast { return fast }
         let bytes = Array(text.utf8)
         guard bytes.count >= 20, bytes[10] == UInt8(ascii: "T"), bytes.last == UInt8(ascii: "Z") else { return false }
-        return (try? utc.parseDateTime(bytes, original: text, requireUTC: true)) != nil
+        return (try? utc.parseDateTimeReference(bytes, original: text, requireUTC: true)) != nil
     }
 
-    func parseDateTime(_ bytes: [UInt8], original: String, requireUTC: Bool) throws(Failure) -> Int64 {
+    /// The reference grammar (the byte-level `parseDateTime(bytes:…)` is held to it), with the
+    /// reason for a failure.
+    func parseDateTimeReference(_ bytes: [UInt8], original: String, requireUTC: Bool) throws(Failure) -> Int64 {
         var index = 0
         func fail(_ why: String) -> Failure { Failure(reason: "'\(original)' is not a timestamp: \(why)") }
         func number(_ count: Int) -> Int? {
