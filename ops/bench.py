@@ -1537,7 +1537,12 @@ def profile_syncline(a, bootstrap, root, connector_path, syncline, n):
     report = os.path.join(OUT_DIR, "perf-syncline.txt")
     # DWARF unwinding: Swift code without frame pointers breaks `-g` (fp) chains and misattributes
     # inclusive costs (the follow-up stage showed 5% with fp, 23% with dwarf).
-    cmd = [perf, "record", "-F", "499", "--call-graph", "dwarf,16384", "-o", data, "--", syncline, "run", "--connector", connector_path,
+    # --profile-event samples every occurrence of an event instead of the clock: with a uprobe on
+    # libc's malloc (`perf probe -x /lib/x86_64-linux-gnu/libc.so.6 malloc`) the report counts
+    # allocations, the figure that does not move with the machine's noise.
+    # Frame-pointer call chains then: a DWARF stack copy per allocation would be gigabytes.
+    sampling = ["-e", a.profile_event, "-c", "1", "-g"] if a.profile_event else ["-F", "499", "--call-graph", "dwarf,16384"]
+    cmd = [perf, "record", *sampling, "-o", data, "--", syncline, "run", "--connector", connector_path,
            "--brokers", bootstrap, "--group", f"bench-profile-{os.getpid()}-{int(time.time())}", "--exit-after", str(n),
            "--root", root, "--state", os.path.join(root, "state"), "--log-level", "error"]
     log("profiling one more Syncline run: " + " ".join(cmd[:8]) + " …")
@@ -1758,6 +1763,10 @@ and the latency run in one go and ends with one summary. Exits non-zero when any
                    help="a librdkafka property for all three contenders (repeatable; prefix consumer. or producer. "
                    "to scope it for the passthrough and the Python peer; Syncline gets it through SYNCLINE_KAFKA_<NAME> "
                    "on both its clients), e.g. queued.max.messages.kbytes=131072")
+    p.add_argument("--profile-event", default=None, metavar="EVENT",
+                   help="with --profile: record every EVENT (e.g. probe_libc:malloc, after `perf probe -x "
+                        "/lib/x86_64-linux-gnu/libc.so.6 malloc`) instead of sampling the clock; the report's "
+                        "sample count divided by --records is EVENTs per record")
     p.add_argument("--profile", action="store_true", help="after the measured runs, one more Syncline run under "
                    "`perf record -g` → ops/bench-out/perf-syncline.{data,txt}")
     p.add_argument("--syncline-log-level", default="warning", help="Syncline's --log-level (default warning)")

@@ -104,10 +104,11 @@ extension ConnectorLoop {
         }
     #endif
 
-    /// Turns one processed record into in-flight outputs (or its DLQ record) and sends them.
+    /// Turns one processed record into in-flight outputs (or its DLQ record) and sends them: the
+    /// partition's progress learns how many outputs the offset waits for first, then each is sent
+    /// as it is stamped (no list of them is built per record).
     func emit(_ record: InputRecord, _ result: Result<RecordContext, Rejection>, slot: Int, consumeMs: Int64) {
         let generation = partitions[slot].generation
-        var items: [InFlightOutput] = []
         if let mismatch = result.selfCheckMismatch {
             // The compiled path and the interpreter disagreed; the interpreter's verdict is the one used.
             account.compiledMismatch()
@@ -118,15 +119,19 @@ extension ConnectorLoop {
         switch result {
         case .success(let context):
             account.countFields(context.fieldMarks)
+            let seq = partitions[slot].progress.begin(offset: record.offset, outputs: context.outputs.count)
+            if context.outputs.isEmpty {
+                completed(partitions[slot].progress.advance())
+                return
+            }
             let route = context.routes.count == 1 ? context.routes.first : context.routes.joined(separator: ",")
             let timing = RecordTiming(
                 sourceMs: context.sourceTimeMs, sourceProblem: context.sourceTimeProblem, consumeMs: consumeMs,
                 eventID: context.eventID)
-            items.reserveCapacity(context.outputs.count)
-            for (index, output) in context.outputs.enumerated() {
-                let stamped = stamper.stamp(output, context: context, route: route, consumeMs: consumeMs, nowMs: consumeMs)
-                items.append(InFlightOutput(
-                    slot: slot, generation: generation, seq: 0, input: record, output: stamped, kind: .output,
+            for index in context.outputs.indices {
+                let stamped = stamper.stamp(context.outputs[index], context: context, route: route, consumeMs: consumeMs, nowMs: consumeMs)
+                send(InFlightOutput(
+                    slot: slot, generation: generation, seq: seq, input: record, output: stamped, kind: .output,
                     primary: index == 0, attempts: 1, timing: timing))
             }
         case .failure(let rejection):
@@ -138,17 +143,12 @@ extension ConnectorLoop {
                     stage: rejection.stage, message: "connector \(spec.name): \(rejection.message)", raisedAtMs: consumeMs)
                 raiseAlert(alert.record, id: alert.alertID, atMs: consumeMs)
             }
+            let seq = partitions[slot].progress.begin(offset: record.offset, outputs: 1)
             let timing = RecordTiming(sourceMs: nil, sourceProblem: nil, consumeMs: consumeMs, eventID: nil)
-            items.append(InFlightOutput(
-                slot: slot, generation: generation, seq: 0, input: record,
+            send(InFlightOutput(
+                slot: slot, generation: generation, seq: seq, input: record,
                 output: deadLetter(record, rejection, attempts: 1, firstFailedAtMs: consumeMs), kind: .deadLetter,
                 primary: false, attempts: 1, firstFailedAtMs: consumeMs, timing: timing, rejection: rejection))
-        }
-        let seq = partitions[slot].progress.begin(offset: record.offset, outputs: items.count)
-        if items.isEmpty { completed(partitions[slot].progress.advance()) }
-        for item in items {
-            item.seq = seq
-            send(item)
         }
     }
 
