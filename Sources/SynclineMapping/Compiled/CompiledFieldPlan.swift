@@ -202,7 +202,8 @@ final class CompiledFieldPlan: Sendable {
         case .general(let field, let validator):
             let mark = out.count
             if writeFromBytes(view, into: &out) {
-                if isKey { key = Array(out[(mark &+ 1)..<(out.count &- 1)]) }
+                // The key is the value's text: a string's bytes inside the quotes, a bool's literal.
+                if isKey { key = out[mark] == UInt8(ascii: "\"") ? Array(out[(mark &+ 1)..<(out.count &- 1)]) : Array(out[mark...]) }
                 return .wrote(filled: true)
             }
             guard let value = view.jsonValue else {

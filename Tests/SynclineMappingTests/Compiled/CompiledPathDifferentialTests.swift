@@ -180,6 +180,21 @@ struct CompiledPathDifferentialTests {
         #expect(comparison.rejected > 100 && comparison.produced > 100, "\(comparison.rejected)/\(comparison.produced)")
     }
 
+    @Test("keyed by a field converted from the bytes (bool, timestamp, phone, email): same keys on both paths",
+          arguments: ["subscribed", "submitted_at", "phone", "email"])
+    func keyedByConvertedField(_ field: String) async throws {
+        let spec = try TestSupport.spec(TestSupport.marketing.replacingOccurrences(of: "key: lead_id", with: "key: \(field)"))
+        let catalog = try TestSupport.catalog()
+        #expect(CompiledRecordStage.make(spec, catalog: catalog).report.compiledRoutes.contains("leads"))
+        let comparison = try await offThePool {
+            let compiled = try PipelineBuilder.build(spec, catalog: catalog, mode: .compiled, selfCheckEvery: 0)
+            let interpreted = try PipelineBuilder.build(spec, catalog: catalog, mode: .interpreted)
+            return Self.comparison("keyed by \(field)", compiled, interpreted, Self.generated(2_000, seed: 21))
+        }
+        comparison.record()
+        #expect(comparison.produced > 20, "\(comparison.produced)")
+    }
+
     @Test("the self-check runs the sampled record on both paths and reports a difference")
     func selfCheck() throws {
         let spec = try Self.spec("marketing")
