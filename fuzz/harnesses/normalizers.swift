@@ -3,7 +3,8 @@ import Foundation
 
 /// Phone (every region), email and timestamp normalisers over arbitrary text. What they accept is
 /// canonical: normalising it again gives the same text, and a parsed timestamp formats and re-parses
-/// to the same instant.
+/// to the same instant. The byte-level readings of the record path agree with the references
+/// whenever they answer, and on printable ASCII they must answer exactly as the references do.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzNormalizers(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let text = FuzzInput.text(FuzzInput.bytes(data, count))
@@ -28,7 +29,37 @@ public func fuzzNormalizers(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt
     }
     _ = TimestampParser.isCanonicalUTC(text)
     _ = TimestampParser.Zone(text)
+    checkByteReadings(text)
     return 0
+}
+
+/// The record path's byte-level conversions against their references.
+func checkByteReadings(_ text: String) {
+    let bytes = Array(text.utf8)
+    let printableASCII = bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    bytes.withUnsafeBufferPointer { buffer in
+        for parser in Normalizers.timestamps {
+            if let fast = parser.milliseconds(bytes: buffer, 0, buffer.count) {
+                require((try? parser.millisecondsReference(text)) == fast, "byte-level timestamp \(text) → \(fast) differs from the reference")
+            }
+            let grammar = parser.parseDateTime(bytes: buffer, 0, buffer.count, requireUTC: false)
+            require(grammar == (try? parser.parseDateTimeReference(bytes, original: text, requireUTC: false)), "date-time grammar differs on \(text)")
+        }
+        var out: [UInt8] = []
+        let email = EmailNormalizer.appendNormalizedJSON(buffer, 0, buffer.count, to: &out)
+        let reference = try? EmailNormalizer.normalize(text)
+        if email { require(out == JSONWriter.bytes(.string(reference ?? "")) && reference != nil, "byte-level email \(text) differs") }
+        if printableASCII { require(email == (reference != nil), "byte-level email declined or accepted \(text) unlike the reference") }
+        for normalizer in Normalizers.phones {
+            out.removeAll(keepingCapacity: true)
+            let phone = normalizer.appendNormalizedJSON(buffer, 0, buffer.count, to: &out)
+            let expected = try? normalizer.normalize(text)
+            if phone { require(expected.map { Array("\"\($0)\"".utf8) } == out, "byte-level phone \(text) differs in \(normalizer.region.code)") }
+            if printableASCII, bytes.count <= 64 {
+                require(phone == (expected != nil), "byte-level phone declined or accepted \(text) unlike the reference in \(normalizer.region.code)")
+            }
+        }
+    }
 }
 
 enum Normalizers {

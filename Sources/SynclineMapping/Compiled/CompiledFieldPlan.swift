@@ -46,7 +46,19 @@ final class CompiledFieldPlan: Sendable {
     /// What running the field did.
     enum Outcome {
         case wrote(filled: Bool)
+        /// No value (and no default): the field is left out.
         case skipped
+        /// The conversion failed and the rule says `on_error: omit`: left out, and a check failing
+        /// later names it (`CompiledRoutePlan.rejection`).
+        case omitted
+        case bail
+    }
+
+    /// Where the value to convert comes from, for one record.
+    enum Resolved {
+        case view(ValueView)
+        /// The sources are all missing, null or blank: the default (or constant) applies.
+        case fallback
         case bail
     }
 
@@ -56,6 +68,8 @@ final class CompiledFieldPlan: Sendable {
     let source: Source
     /// The default (for a `const`, the constant or else the default).
     let fallback: Fixed
+    /// `fallback` as written, before conversion (what a failure message shows).
+    let fallbackValue: JSONValue?
     let required: Bool
     let omitOnError: Bool
     let conversion: FieldConversion
@@ -70,18 +84,19 @@ final class CompiledFieldPlan: Sendable {
     nonisolated(unsafe) let pathSlots: UnsafeMutableBufferPointer<Int>
     let pathCount: Int
 
-    var failed: Outcome { omitOnError && !required ? .skipped : .bail }
+    var failed: Outcome { omitOnError && !required ? .omitted : .bail }
 
     // A class, not a struct: the plan is read for every record, and copying a struct of arrays and
     // conversions out of `CompiledRoutePlan.Member` cost a retain and release per reference each time.
     init(
-        target: String, prefix: [UInt8], source: Source, fallback: Fixed, required: Bool, omitOnError: Bool,
+        target: String, prefix: [UInt8], source: Source, fallback: Fixed, fallbackValue: JSONValue?, required: Bool, omitOnError: Bool,
         conversion: FieldConversion, writer: Writer, isKey: Bool
     ) {
         self.target = target
         self.prefix = prefix
         self.source = source
         self.fallback = fallback
+        self.fallbackValue = fallbackValue
         self.required = required
         self.omitOnError = omitOnError
         self.conversion = conversion
@@ -110,9 +125,21 @@ final class CompiledFieldPlan: Sendable {
         _ input: UnsafeBufferPointer<UInt8>, _ slots: UnsafeMutableBufferPointer<ByteSlot>, _ scratch: UnsafeMutableBufferPointer<UInt8>,
         into out: inout [UInt8], key: inout [UInt8]?
     ) -> Outcome {
+        switch resolve(input, slots, scratch) {
+        case .view(let view): return write(view, into: &out, key: &key)
+        case .fallback: return write(fallback, into: &out, key: &key)
+        case .bail: return .bail
+        }
+    }
+
+    /// The value the interpreter would convert: the first source that is present and not blank
+    /// (a `concat` built in `scratch`), or the fallback.
+    func resolve(
+        _ input: UnsafeBufferPointer<UInt8>, _ slots: UnsafeMutableBufferPointer<ByteSlot>, _ scratch: UnsafeMutableBufferPointer<UInt8>
+    ) -> Resolved {
         switch source {
         case .fixed:
-            return write(fallback, into: &out, key: &key)
+            return .fallback
         case .paths:
             for index in 0..<pathCount {
                 let slot = slots[pathSlots[index]]
@@ -124,9 +151,9 @@ final class CompiledFieldPlan: Sendable {
                     if low == high { continue }
                 default: break
                 }
-                return write(ValueView(bytes: input, start: slot.start, end: slot.end, kind: slot.kind), into: &out, key: &key)
+                return .view(ValueView(bytes: input, start: slot.start, end: slot.end, kind: slot.kind))
             }
-            return write(fallback, into: &out, key: &key)
+            return .fallback
         case .concat(let parts):
             var length = 0
             for part in parts {
@@ -156,8 +183,29 @@ final class CompiledFieldPlan: Sendable {
             }
             let text = UnsafeBufferPointer(start: scratch.baseAddress, count: length)
             let (low, high) = ByteText.trim(text, 0, length)
-            if low == high { return write(fallback, into: &out, key: &key) }
-            return write(ValueView(bytes: text, start: 0, end: length, kind: .string), into: &out, key: &key)
+            if low == high { return .fallback }
+            return .view(ValueView(bytes: text, start: 0, end: length, kind: .string))
+        }
+    }
+
+    /// Why the field was omitted, as the interpreter words it (`target 'value' omitted: reason`):
+    /// the reference conversion is run again on the value, off the hot path. Nil when the value
+    /// cannot be shown here (a container) or the conversion unexpectedly succeeds.
+    func omissionReason(
+        _ input: UnsafeBufferPointer<UInt8>, _ slots: UnsafeMutableBufferPointer<ByteSlot>, _ scratch: UnsafeMutableBufferPointer<UInt8>
+    ) -> String? {
+        let value: JSONValue?
+        switch resolve(input, slots, scratch) {
+        case .view(let view): value = view.jsonValue
+        case .fallback: value = fallbackValue
+        case .bail: value = nil
+        }
+        guard let value, !value.isEmptyValue else { return nil }
+        do {
+            _ = try conversion.convert(value)
+            return nil
+        } catch {
+            return "\(target) \(value.shortDisplay) omitted: \(error.reason)"
         }
     }
 

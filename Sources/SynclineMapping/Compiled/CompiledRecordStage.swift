@@ -54,7 +54,7 @@ public struct CompiledRecordStage: RecordStage {
         var routes: [CompilationReport.Route] = []
         for (index, interpreted) in map.routes.enumerated() {
             do {
-                entries.append(.compiled(try RouteCompiler.compile(interpreted, labels: map.fieldLabels, catalog: catalog, trie: &trie, scratch: &scratch)))
+                entries.append(.compiled(try RouteCompiler.compile(interpreted, connector: map.connector, labels: map.fieldLabels, catalog: catalog, trie: &trie, scratch: &scratch)))
                 routes.append(.init(name: interpreted.route.name, fallbackReason: nil))
             } catch {
                 entries.append(.interpreted(index))
@@ -146,8 +146,11 @@ public struct CompiledRecordStage: RecordStage {
             case .compiled(let plan):
                 guard let takes = plan.matches(input, scan.slots) else { return .bail }
                 guard takes else { continue }
-                guard plan.run(input, scan, scratch, &context) else { return .bail }
-                matched = true
+                switch plan.run(input, scan, scratch, &context) {
+                case .wrote: matched = true
+                case .rejected(let rejection): return .rejected(rejection)
+                case .bail: return .bail
+                }
             case .interpreted(let index):
                 do {
                     if try map.apply(route: index, &context) { matched = true }

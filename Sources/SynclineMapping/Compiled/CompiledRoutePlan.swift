@@ -25,7 +25,7 @@ final class CompiledRoutePlan: Sendable {
     /// A plain route (no field rules): the input passes unchanged.
     let passthrough: Bool
     let members: [Member]
-    let checks: [CompiledCondition]
+    let checks: [CompiledCheck]
     /// The member keying the output, or -1 to keep the input's key.
     let keyMember: Int
     /// Completeness: each schema field's member (-1: none), in label order from `completenessBase`
@@ -40,7 +40,7 @@ final class CompiledRoutePlan: Sendable {
     let name: String
 
     init(
-        route: RouteSpec, when: CompiledCondition?, passthrough: Bool, members: [Member], checks: [CompiledCondition],
+        route: RouteSpec, when: CompiledCondition?, passthrough: Bool, members: [Member], checks: [CompiledCheck],
         keyMember: Int, completeness: [Int], completenessBase: Int, labels: FieldLabels?, literalBytes: Int
     ) {
         self.route = route
@@ -69,16 +69,28 @@ final class CompiledRoutePlan: Sendable {
         return when.evaluate(input, slots, UnsafeMutableBufferPointer(start: nil, count: 0))
     }
 
-    func run(_ input: UnsafeBufferPointer<UInt8>, _ scan: ScanResult, _ scratch: UnsafeMutableBufferPointer<UInt8>, _ context: inout RecordContext) -> Bool {
+    /// What running the route did with the record.
+    enum Outcome {
+        /// The output (if any) is appended to the context.
+        case wrote
+        /// A check failed: the interpreter's own rejection, message included.
+        case rejected(Rejection)
+        /// Only the interpreter can decide this record.
+        case bail
+    }
+
+    func run(_ input: UnsafeBufferPointer<UInt8>, _ scan: ScanResult, _ scratch: UnsafeMutableBufferPointer<UInt8>, _ context: inout RecordContext) -> Outcome {
         let record = context.input
         if passthrough {
             context.outputs.append(OutputRecord(topic: topic, key: record.key, value: record.value, headers: record.headers))
             context.routes.append(name)
-            return true
+            return .wrote
         }
-        return withUnsafeTemporaryAllocation(of: Bool.self, capacity: members.count &* 2) { flags in
+        return withUnsafeTemporaryAllocation(of: Bool.self, capacity: members.count &* 3) { flags -> Outcome in
             let present = UnsafeMutableBufferPointer(rebasing: flags[0..<members.count])
-            let filled = UnsafeMutableBufferPointer(rebasing: flags[members.count...])
+            let filled = UnsafeMutableBufferPointer(rebasing: flags[members.count..<(members.count &* 2)])
+            let omitted = UnsafeMutableBufferPointer(rebasing: flags[(members.count &* 2)...])
+            omitted.initialize(repeating: false)
             var out: [UInt8] = []
             out.reserveCapacity(input.count &+ literalBytes &+ 16)
             out.append(UInt8(ascii: "{"))
@@ -94,30 +106,37 @@ final class CompiledRoutePlan: Sendable {
                         return field.run(input, scan.slots, scratch, into: &out, key: &key)
                     }
                     switch outcome {
-                    case .bail: return false
-                    case .skipped:
+                    case .bail: return .bail
+                    case .skipped, .omitted:
                         out.removeLast(out.count &- mark)
                         present[position] = false
                         filled[position] = false
+                        if case .omitted = outcome { omitted[position] = true }
                         continue
                     case .wrote(let isFilled):
                         present[position] = true
                         filled[position] = isFilled
                     }
                 case .extra:
-                    guard case .extra(let prefix, let collector, let used) = members[position] else { return false }
+                    guard case .extra(let prefix, let collector, let used) = members[position] else { return .bail }
                     out.append(contentsOf: prefix)
-                    guard let count = writeExtra(input, scan, collector, used, into: &out) else { return false }
+                    guard let count = writeExtra(input, scan, collector, used, into: &out) else { return .bail }
                     present[position] = true
                     filled[position] = count > 0
                 }
                 first = false
             }
             out.append(UInt8(ascii: "}"))
-            for check in checks where check.evaluate(input, scan.slots, present) != true { return false }
+            for check in checks {
+                switch check.condition.evaluate(input, scan.slots, present) {
+                case true?: continue
+                case false?: return rejection(check, input, scan, scratch, present, omitted)
+                case nil: return .bail
+                }
+            }
             var outputKey = record.key
             if keyMember >= 0 {
-                guard present[keyMember], let key else { return false }
+                guard present[keyMember], let key else { return .bail }
                 outputKey = key
             }
             var headers: [RecordHeader] = []
@@ -131,8 +150,26 @@ final class CompiledRoutePlan: Sendable {
                     context.fieldMarks.mark(completenessBase &+ offset, filled: member >= 0 && filled[member], labels: labels)
                 }
             }
-            return true
+            return .wrote
         }
+    }
+
+    /// The interpreter's rejection for a failed check, when the compiled path can word it exactly:
+    /// the check's message has no placeholders and every field it reads is absent (so its values
+    /// show as `null`); the reasons of fields left out by `on_error: omit` are asked of the
+    /// reference conversion. Otherwise the record is interpreted.
+    func rejection(
+        _ check: CompiledCheck, _ input: UnsafeBufferPointer<UInt8>, _ scan: ScanResult, _ scratch: UnsafeMutableBufferPointer<UInt8>,
+        _ present: UnsafeMutableBufferPointer<Bool>, _ omitted: UnsafeMutableBufferPointer<Bool>
+    ) -> Outcome {
+        guard var message = check.message, check.readMembers.allSatisfy({ $0 < 0 || !present[$0] }) else { return .bail }
+        var reasons: [String] = []
+        for position in 0..<members.count where omitted[position] {
+            guard case .field(let plan) = members[position], let reason = plan.omissionReason(input, scan.slots, scratch) else { return .bail }
+            reasons.append(reason)
+        }
+        if !reasons.isEmpty { message += "; " + reasons.joined(separator: "; ") }
+        return .rejected(Rejection(stage: .validate, code: check.code, field: check.field, message: message, rule: name))
     }
 
     /// Writes the `extra` object; returns its member count, or nil to bail (a container or escaped value).

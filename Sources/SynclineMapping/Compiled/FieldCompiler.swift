@@ -20,6 +20,7 @@ enum FieldCompiler {
         }
         let writer = try writer(for: conversion, field: field, validator: validator)
         let fallback: CompiledFieldPlan.Fixed
+        var fallbackValue = rule.defaultValue
         let source: CompiledFieldPlan.Source
         switch rule.source {
         case .paths(let paths):
@@ -32,7 +33,8 @@ enum FieldCompiler {
             fallback = fixed(rule.defaultValue, conversion, field, validator)
         case .constant(let constant):
             source = .fixed
-            fallback = fixed(constant.isEmptyValue ? rule.defaultValue : constant, conversion, field, validator)
+            fallbackValue = constant.isEmptyValue ? rule.defaultValue : constant
+            fallback = fixed(fallbackValue, conversion, field, validator)
         case .expression(let expression):
             guard case .call("concat", let arguments) = expression.root else {
                 throw Refusal(reason: "field \(name): expression '\(expression.text)' is not compiled (only concat of paths and literals)")
@@ -60,7 +62,7 @@ enum FieldCompiler {
         }
         return CompiledFieldPlan(
             target: name, prefix: JSONWriter.bytes(.string(name)) + [UInt8(ascii: ":")], source: source, fallback: fallback,
-            required: rule.required, omitOnError: rule.omitOnError, conversion: conversion, writer: writer, isKey: isKey)
+            fallbackValue: fallbackValue, required: rule.required, omitOnError: rule.omitOnError, conversion: conversion, writer: writer, isKey: isKey)
     }
 
     static func writer(for conversion: FieldConversion, field: FieldSchema, validator: SchemaValidator) throws(Refusal) -> CompiledFieldPlan.Writer {

@@ -9,7 +9,8 @@ enum RouteCompiler {
     }
 
     static func compile(
-        _ interpreted: MapStage.CompiledRoute, labels: FieldLabels, catalog: TopicCatalog?, trie: inout PathTrie, scratch: inout Int
+        _ interpreted: MapStage.CompiledRoute, connector: String, labels: FieldLabels, catalog: TopicCatalog?, trie: inout PathTrie,
+        scratch: inout Int
     ) throws(Refusal) -> CompiledRoutePlan {
         let route = interpreted.route
         var when: CompiledCondition?
@@ -66,10 +67,11 @@ enum RouteCompiler {
             }
             keyMember = index
         }
-        var checks: [CompiledCondition] = []
+        var checks: [CompiledCheck] = []
         for check in route.checks {
             do {
-                checks.append(try CompiledCondition.output(check.expression.root, members: names))
+                let condition = try CompiledCondition.output(check.expression.root, members: names)
+                checks.append(CompiledCheck(check, condition: condition, members: names, connector: connector, route: route.name))
             } catch {
                 throw Refusal(reason: "check '\(check.expression.text)': \(error.reason)")
             }

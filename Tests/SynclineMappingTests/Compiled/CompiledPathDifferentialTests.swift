@@ -195,6 +195,36 @@ struct CompiledPathDifferentialTests {
         #expect(comparison.produced > 20, "\(comparison.produced)")
     }
 
+    @Test("a failed check rejects on the compiled path, worded as the interpreter words it (omitted fields included)")
+    func checkRejectedWithoutTheInterpreter() throws {
+        let spec = try Self.spec("marketing")
+        let catalog = try Self.catalog()
+        let stage = try #require(CompiledRecordStage.make(spec, catalog: catalog, selfCheckEvery: 0).stage)
+        let interpreted = try PipelineBuilder.build(spec, catalog: catalog, mode: .interpreted)
+        let documents = [
+            #"{"event_id":"e1","event_type":"form_submit","occurred_at":"2025-06-01T09:00:00+08:00","fields":{"姓名":"张三"}}"#,
+            #"{"event_id":"e2","event_type":"form_submit","occurred_at":1748739600234,"fields":{"手机号":"12345","城市":"上海"}}"#,
+            #"{"event_id":"e3","event_type":"lead_submit","occurred_at":"2025-06-01 09:00","fields":{"手机":"+86 abc","邮箱":"not-an-email"}}"#,
+        ]
+        for (offset, document) in documents.enumerated() {
+            let input = InputRecord(
+                topic: "raw.marketing.events.v1", partition: 0, offset: Int64(offset), key: nil, value: Array(document.utf8), headers: [],
+                timestampMs: 0)
+            guard case .failure(let expected) = interpreted.run(input) else {
+                Issue.record("the interpreter accepted \(document)")
+                continue
+            }
+            var context = RecordContext(input: input)
+            guard case .rejected(let rejection) = stage.runCompiled(&context) else {
+                Issue.record("the compiled path did not reject \(document) itself")
+                continue
+            }
+            #expect(rejection.code == "contact_missing" && rejection.stage == .validate)
+            #expect(rejection == expected, "\(rejection.message) vs \(expected.message)")
+            if offset > 0 { #expect(rejection.message.contains("omitted:"), "\(rejection.message)") }
+        }
+    }
+
     @Test("the self-check runs the sampled record on both paths and reports a difference")
     func selfCheck() throws {
         let spec = try Self.spec("marketing")
