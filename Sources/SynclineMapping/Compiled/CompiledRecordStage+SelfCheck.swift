@@ -22,8 +22,10 @@ extension CompiledRecordStage {
         case (.rejected(let rejection), nil):
             mismatch = "compiled path rejected \(rejection.stage.rawValue)/\(rejection.code), interpreter produced output"
         case (.rejected(let mine), let theirs?):
-            mismatch = (mine.stage, mine.code, mine.field) == (theirs.stage, theirs.code, theirs.field)
-                ? nil : "compiled path rejected \(mine.stage.rawValue)/\(mine.code), interpreter \(theirs.stage.rawValue)/\(theirs.code)"
+            // The message counts too: the compiled path words a failed check itself.
+            mismatch = (mine.stage, mine.code, mine.field, mine.message) == (theirs.stage, theirs.code, theirs.field, theirs.message)
+                ? nil
+                : "compiled path rejected \(mine.stage.rawValue)/\(mine.code) (\(mine.message)), interpreter \(theirs.stage.rawValue)/\(theirs.code) (\(theirs.message))"
         }
         if var rejection = verdict {
             rejection.selfCheckMismatch = mismatch.map { "connector \(connector), record \(context.input.coordinates): \($0)" }
