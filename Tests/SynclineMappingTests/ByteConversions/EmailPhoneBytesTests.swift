@@ -28,18 +28,29 @@ import Testing
     static let emailAlphabet = ["@", ".", "-", "<", ">", "A", "z", "9", " ", "_", "+", "mailto:", "M", ":", "\"", "é", "\t", ".."]
 
     @Test func emailMatchesTheReference() {
-        var written = 0
-        for text in ByteConversionCorpus.mutations(of: Self.emailSeeds, alphabet: Self.emailAlphabet, count: 20_000, seed: 5) {
-            let reference = try? EmailNormalizer.normalize(text)
-            let fast = Self.fastJSON(text) { EmailNormalizer.appendNormalizedJSON($0, $1, $2, to: &$3) }
-            if let fast {
-                written += 1
-                #expect(fast == reference.map { String(decoding: JSONWriter.bytes(.string($0)), as: UTF8.self) }, "\(text)")
-            } else if Self.isPrintableASCII(text) {
-                #expect(reference == nil, "printable ASCII is decided on the bytes: \(text)")
-            }
+        let inputs = ByteConversionCorpus.mutations(of: Self.emailSeeds, alphabet: Self.emailAlphabet, count: 20_000, seed: 5)
+        let written = Self.compare(inputs, decidesUpTo: .max, label: "email") { text in
+            (Self.fastJSON(text) { EmailNormalizer.appendNormalizedJSON($0, $1, $2, to: &$3) },
+             (try? EmailNormalizer.normalize(text)).map { String(decoding: JSONWriter.bytes(.string($0)), as: UTF8.self) })
         }
         #expect(written > 1_500)
+    }
+
+    /// Runs every input through `pair` (byte-level JSON, reference JSON): a written value must be
+    /// the reference's; a declined printable-ASCII input up to `decidesUpTo` bytes must be one the
+    /// reference refuses. Returns how many the byte level wrote.
+    static func compare(_ inputs: [String], decidesUpTo limit: Int, label: String, _ pair: (String) -> (fast: String?, reference: String?)) -> Int {
+        var written = 0
+        for text in inputs {
+            let (fast, reference) = pair(text)
+            if let fast {
+                written += 1
+                #expect(fast == reference, "\(label): \(text)")
+            } else if isPrintableASCII(text), text.utf8.count <= limit {
+                #expect(reference == nil, "\(label): printable ASCII is decided on the bytes: \(text)")
+            }
+        }
+        return written
     }
 
     static let phoneSeeds = [
@@ -54,16 +65,9 @@ import Testing
     @Test(arguments: ["CN", "US", "GB", "HK", "SG", "JP", "AU"])
     func phoneMatchesTheReference(_ region: String) throws {
         let phone = try #require(PhoneNormalizer(defaultRegion: region))
-        var written = 0
-        for text in ByteConversionCorpus.mutations(of: Self.phoneSeeds, alphabet: Self.phoneAlphabet, count: 20_000, seed: 9) {
-            let reference = try? phone.normalize(text)
-            let fast = Self.fastJSON(text) { phone.appendNormalizedJSON($0, $1, $2, to: &$3) }
-            if let fast {
-                written += 1
-                #expect(fast == reference.map { "\"\($0)\"" }, "\(region): \(text)")
-            } else if Self.isPrintableASCII(text), text.utf8.count <= 64 {
-                #expect(reference == nil, "\(region): printable ASCII is decided on the bytes: \(text)")
-            }
+        let inputs = ByteConversionCorpus.mutations(of: Self.phoneSeeds, alphabet: Self.phoneAlphabet, count: 20_000, seed: 9)
+        let written = Self.compare(inputs, decidesUpTo: 64, label: region) { text in
+            (Self.fastJSON(text) { phone.appendNormalizedJSON($0, $1, $2, to: &$3) }, (try? phone.normalize(text)).map { "\"\($0)\"" })
         }
         #expect(written > 2_000)
     }
