@@ -36,7 +36,7 @@ public struct DeadLetterEntry: Codable, Sendable, Equatable, FetchableRecord, Mu
         case failedAtMs = "failed_at_ms"
     }
 
-    /// An entry from its fields (a fake admin backend, tests); the ledger builds its own from notices.
+    /// An entry from its fields (also what `init(_:)` fills from a ledger notice).
     public init(
         connector: String, stage: String, code: String, field: String? = nil, rule: String? = nil, message: String,
         sourceTopic: String, sourcePartition: Int, sourceOffset: Int64, dlqTopic: String, dlqPartition: Int, dlqOffset: Int64,
@@ -60,23 +60,15 @@ public struct DeadLetterEntry: Codable, Sendable, Equatable, FetchableRecord, Mu
         self.failedAtMs = failedAtMs
     }
 
+    /// The entry the ledger writes for an acknowledged DLQ record.
     public init(_ notice: DeadLetterNotice) {
-        id = nil
-        connector = notice.connector
-        stage = notice.rejection.stage.rawValue
-        code = notice.rejection.code
-        field = notice.rejection.field
-        rule = notice.rejection.rule
-        message = notice.rejection.message
-        sourceTopic = notice.sourceTopic
-        sourcePartition = Int(notice.sourcePartition)
-        sourceOffset = notice.sourceOffset
-        dlqTopic = notice.dlqTopic
-        dlqPartition = Int(notice.dlqPartition)
-        dlqOffset = notice.dlqOffset
-        mappingVersion = notice.mappingVersion
-        eventID = notice.eventID
-        failedAtMs = notice.failedAtMs
+        let rejection = notice.rejection
+        self.init(
+            connector: notice.connector, stage: rejection.stage.rawValue, code: rejection.code, field: rejection.field,
+            rule: rejection.rule, message: rejection.message, sourceTopic: notice.sourceTopic,
+            sourcePartition: Int(notice.sourcePartition), sourceOffset: notice.sourceOffset, dlqTopic: notice.dlqTopic,
+            dlqPartition: Int(notice.dlqPartition), dlqOffset: notice.dlqOffset, mappingVersion: notice.mappingVersion,
+            eventID: notice.eventID, failedAtMs: notice.failedAtMs)
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

@@ -36,7 +36,7 @@ public struct DelayedSample: Codable, Sendable, Equatable, FetchableRecord, Muta
         case mappingVersion = "mapping_version"
     }
 
-    /// A sample from its fields (a fake admin backend, tests); the ledger builds its own from delayed records.
+    /// A sample from its fields (also what `init(_:)` fills from a delayed record).
     public init(
         connector: String, eventID: String, sourceTopic: String, sourcePartition: Int, sourceOffset: Int64, outputTopic: String,
         sourceMs: Int64, brokerMs: Int64, consumeMs: Int64, ackMs: Int64, delayMs: Int64, attribution: String, mappingVersion: String
@@ -57,22 +57,14 @@ public struct DelayedSample: Codable, Sendable, Equatable, FetchableRecord, Muta
         self.mappingVersion = mappingVersion
     }
 
+    /// The sample the ledger writes for a record delivered later than its SLO.
     public init(_ record: DelayedRecord) {
         let o = record.observation
-        id = nil
-        connector = record.connector
-        eventID = record.eventID
-        sourceTopic = record.sourceTopic
-        sourcePartition = Int(record.sourcePartition)
-        sourceOffset = record.sourceOffset
-        outputTopic = record.outputTopic
-        sourceMs = o.sourceMs
-        brokerMs = o.brokerMs
-        consumeMs = o.consumeMs
-        ackMs = o.ackMs
-        delayMs = o.delayMs
-        attribution = o.attribution.rawValue
-        mappingVersion = record.mappingVersion
+        self.init(
+            connector: record.connector, eventID: record.eventID, sourceTopic: record.sourceTopic,
+            sourcePartition: Int(record.sourcePartition), sourceOffset: record.sourceOffset, outputTopic: record.outputTopic,
+            sourceMs: o.sourceMs, brokerMs: o.brokerMs, consumeMs: o.consumeMs, ackMs: o.ackMs, delayMs: o.delayMs,
+            attribution: o.attribution.rawValue, mappingVersion: record.mappingVersion)
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

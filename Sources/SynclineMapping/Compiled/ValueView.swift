@@ -38,6 +38,6 @@ struct ValueView {
     }
 
     static func staticText(_ text: StaticString) -> ValueView {
-        ValueView(bytes: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount), start: 0, end: text.utf8CodeUnitCount, kind: .string)
+        ValueView(bytes: bytes(text), start: 0, end: text.utf8CodeUnitCount, kind: .string)
     }
 }
