@@ -1,46 +1,47 @@
 /// A route check on the compiled path: its condition over the output's members and, when the
-/// interpreter's wording of a failure is known in advance (a message without placeholders, every
-/// field it reads absent and so shown as `null`), that wording, so a failing check rejects the
-/// record without running the interpreter.
+/// interpreter's wording of a failure can be known without the mapped values (a message without
+/// placeholders or `$in.` paths, every field it reads absent and so shown as `null`), the means to
+/// word it (`RouteCheck.rejection`), so a failing check rejects the record without the interpreter.
 struct CompiledCheck: Sendable {
+    let check: RouteCheck
     let condition: CompiledCondition
-    let code: String
-    let field: String?
+    let connector: String
+    let route: String
     /// The output members the check reads (-1: a field the output never has).
     let readMembers: [Int]
-    /// `MapStage.check`'s message for a failure with every read field absent; nil when only the
-    /// interpreter can word it (placeholders, `$in.` paths).
-    let message: String?
+    /// False when only the interpreter can word a failure (placeholders, `$in.` or nested paths).
+    let wordable: Bool
+
+    /// The scope a failure is worded in when every field the check reads is absent.
+    static let absentFields = ExpressionScope(document: .object([:]))
 
     init(_ check: RouteCheck, condition: CompiledCondition, members: [String], connector: String, route: String) {
+        self.check = check
         self.condition = condition
-        code = check.code.rawValue
-        field = check.field
+        self.connector = connector
+        self.route = route
         var read: [Int] = []
-        var shown: [String] = []
-        var seen = Set<String>()
-        for path in check.expression.paths where seen.insert(path.text).inserted {
-            shown.append("\(path.text) = null")
-            if path.segments.count == 1, case .key(let key) = path.segments[0] {
-                read.append(members.firstIndex(of: key) ?? -1)
+        var single = true
+        for path in check.expression.paths {
+            guard path.segments.count == 1, case .key(let key) = path.segments[0] else {
+                single = false
+                continue
             }
+            read.append(members.firstIndex(of: key) ?? -1)
         }
         readMembers = read
-        var text = ""
-        var placeholders = false
-        for part in check.parts {
-            switch part {
-            case .text(let literal): text += literal
-            case .value: placeholders = true
-            }
-        }
-        guard !placeholders, check.expression.inputPaths.isEmpty, read.count == shown.count else {
-            message = nil
-            return
-        }
-        // RouteCheck.render without placeholders: the text, then the values of the paths it reads.
-        if !shown.isEmpty { text += (text.isEmpty ? "" : " ") + "(" + shown.joined(separator: ", ") + ")" }
-        let rendered = text.isEmpty ? "check failed: \(check.expression.text)" : text
-        message = "connector \(connector), route \(route), check '\(check.expression.text)': \(rendered)"
+        let placeholders = check.parts.contains { if case .value = $0 { true } else { false } }
+        wordable = single && !placeholders && check.expression.inputPaths.isEmpty
+    }
+
+    /// Whether a failure can be worded here for this record: the check is wordable and every field
+    /// it reads is absent (`present` by member).
+    func canWord(present: UnsafeMutableBufferPointer<Bool>) -> Bool {
+        wordable && readMembers.allSatisfy { $0 < 0 || !present[$0] }
+    }
+
+    /// The interpreter's rejection (when `canWord`), given the reasons of the fields `on_error: omit` left out.
+    func rejection(omitted: [String]) -> Rejection {
+        check.rejection(connector: connector, route: route, scope: Self.absentFields, omitted: omitted)
     }
 }

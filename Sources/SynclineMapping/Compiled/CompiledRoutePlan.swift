@@ -154,22 +154,20 @@ final class CompiledRoutePlan: Sendable {
         }
     }
 
-    /// The interpreter's rejection for a failed check, when the compiled path can word it exactly:
-    /// the check's message has no placeholders and every field it reads is absent (so its values
-    /// show as `null`); the reasons of fields left out by `on_error: omit` are asked of the
-    /// reference conversion. Otherwise the record is interpreted.
+    /// The interpreter's rejection for a failed check, when the compiled path can word it exactly
+    /// (`CompiledCheck.rejection`); the reasons of fields left out by `on_error: omit` are asked of
+    /// the reference conversion. Otherwise the record is interpreted.
     func rejection(
         _ check: CompiledCheck, _ input: UnsafeBufferPointer<UInt8>, _ scan: ScanResult, _ scratch: UnsafeMutableBufferPointer<UInt8>,
         _ present: UnsafeMutableBufferPointer<Bool>, _ omitted: UnsafeMutableBufferPointer<Bool>
     ) -> Outcome {
-        guard var message = check.message, check.readMembers.allSatisfy({ $0 < 0 || !present[$0] }) else { return .bail }
+        guard check.canWord(present: present) else { return .bail }
         var reasons: [String] = []
         for position in 0..<members.count where omitted[position] {
             guard case .field(let plan) = members[position], let reason = plan.omissionReason(input, scan.slots, scratch) else { return .bail }
             reasons.append(reason)
         }
-        if !reasons.isEmpty { message += "; " + reasons.joined(separator: "; ") }
-        return .rejected(Rejection(stage: .validate, code: check.code, field: check.field, message: message, rule: name))
+        return .rejected(check.rejection(omitted: reasons))
     }
 
     /// Writes the `extra` object; returns its member count, or nil to bail (a container or escaped value).

@@ -338,9 +338,7 @@ public struct MapStage: RecordStage {
         for (name, value) in mapped.members { object[name] = value }
         let scope = ExpressionScope(document: .object(object), input: document)
         for check in compiled.route.checks where !check.holds(scope) {
-            var message = "connector \(connector), route \(compiled.route.name), check '\(check.expression.text)': \(check.render(scope))"
-            if !mapped.omitted.isEmpty { message += "; " + mapped.omitted.joined(separator: "; ") }
-            throw Rejection(stage: .validate, code: check.code.rawValue, field: check.field, message: message, rule: compiled.route.name)
+            throw check.rejection(connector: connector, route: compiled.route.name, scope: scope, omitted: mapped.omitted)
         }
     }
 

@@ -82,6 +82,15 @@ public struct RouteCheck: Sendable {
         return ExpressionNode.truthy(value)
     }
 
+    /// The record's rejection when the check does not hold on a route's output (`scope`): stage
+    /// `validate`, the check's code and field, a message naming the values involved, and the fields
+    /// `on_error: omit` left out. The interpreter and the compiled path both word it here.
+    public func rejection(connector: String, route: String, scope: ExpressionScope, omitted: [String]) -> Rejection {
+        var message = "connector \(connector), route \(route), check '\(expression.text)': \(render(scope))"
+        if !omitted.isEmpty { message += "; " + omitted.joined(separator: "; ") }
+        return Rejection(stage: .validate, code: code.rawValue, field: field, message: message, rule: route)
+    }
+
     /// The message with its placeholders filled; without placeholders, the values of every path the
     /// check reads are appended, so the reason always shows them.
     public func render(_ scope: ExpressionScope) -> String {
