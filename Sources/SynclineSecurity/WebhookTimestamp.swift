@@ -1,7 +1,7 @@
 public import Foundation
 
-/// Reads the timestamps vendors sign (epoch seconds or milliseconds, ISO 8601, RFC 2822) and
-/// checks them against a replay window.
+/// Reads the timestamps vendors sign (epoch seconds or milliseconds, ISO 8601, RFC 2822, all
+/// printable ASCII) and checks them against a replay window.
 public enum WebhookTimestamp {
     /// Seconds since the epoch, or nil when the text is none of the known forms.
     public static func seconds(_ text: String) -> Double? {
@@ -9,6 +9,9 @@ public enum WebhookTimestamp {
         if !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Double(trimmed) {
             return value > 100_000_000_000 ? value / 1000 : value
         }
+        // Every form read here is printable ASCII; Foundation's formatters are only given that
+        // (swift-corelibs' DateFormatter traps on some non-ASCII text, found by fuzz/harnesses/webhooks).
+        guard trimmed.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
         let iso = ISO8601DateFormatter()
         if let date = iso.date(from: trimmed) { return date.timeIntervalSince1970 }
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -116,6 +116,11 @@ struct SignatureVectorTests {
         #expect(WebhookTimestamp.seconds("2024-05-31T16:08:37.000Z") == 1_717_171_717)
         #expect(WebhookTimestamp.seconds("Fri, 31 May 2024 16:08:37 +0000") == 1_717_171_717)
         #expect(WebhookTimestamp.seconds("yesterday") == nil)
+        // Found by the webhooks fuzz harness: Foundation's DateFormatter trapped ("Incorrect range
+        // CFRange") on a combining mark and replacement characters; such text is no date, and no trap.
+        #expect(WebhookTimestamp.seconds("Mon, 01\u{05BB}ec 2025 00:00:00 +0\u{FFFD}\u{FFFD}0") == nil)
+        #expect(WebhookTimestamp.seconds("Mon, 01\u{05BB}ec 2025 00:00:00 +0000") == nil)
+        #expect(WebhookTimestamp.seconds("２０２４-05-31T16:08:37Z") == nil)
         let now = Date(timeIntervalSince1970: 1_717_171_717)
         #expect(WebhookTimestamp.isFresh("1717171417", now: now, windowSeconds: 300))
         #expect(!WebhookTimestamp.isFresh("1717171416", now: now, windowSeconds: 300))
