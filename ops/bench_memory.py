@@ -115,7 +115,7 @@ def main(argv=None) -> int:
         active = (summary or {}).get("active_seconds") or (summary or {}).get("seconds")
         print(f"\nMemory run: {n:,} records ({len(invalid):,} invalid) in {a.partitions} partitions, drained by syncline run "
               f"--exit-after {n}")
-        print(f"peak RSS {usage['maxrss_kb'] / 1024:.0f} MB (target < 150 MB), CPU {cpu:.1f} s "
+        print(f"peak RSS {usage['maxrss_kb'] / 1024:.0f} MB (target < 100 MB, aim 64 MB: issue 13), CPU {cpu:.1f} s "
               f"({cpu / n * 1e6:.1f} µs/record), wall {usage['wall_s']:.1f} s" + (f", summary {json.dumps(summary)}" if summary else ""))
         print(f"outputs {gained}; load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
         if problems:

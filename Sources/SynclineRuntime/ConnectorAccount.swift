@@ -83,15 +83,17 @@ struct ConnectorAccount {
     }
 
     // MARK: Totals only (readers need them live; observers do not)
+    // `mutating` although they only touch atomics: called per record on the loop's stored
+    // account, a non-mutating call would copy the whole struct (retaining every field) each time.
 
     /// `records` inputs have every output acknowledged.
-    func handled(_ records: Int) { totals.handled.add(records, ordering: .relaxed) }
+    mutating func handled(_ records: Int) { totals.handled.add(records, ordering: .relaxed) }
 
     /// A poll returned a record of a partition no longer assigned; it was dropped uncommitted.
-    func revokedRecordDropped() { totals.revokedDropped.add(1, ordering: .relaxed) }
+    mutating func revokedRecordDropped() { totals.revokedDropped.add(1, ordering: .relaxed) }
 
     /// Outputs awaiting acknowledgement went up (positive) or down (negative) by `change`.
-    func inFlight(_ change: Int) {
+    mutating func inFlight(_ change: Int) {
         if change >= 0 { totals.inFlight.add(change, ordering: .relaxed) } else { totals.inFlight.subtract(-change, ordering: .relaxed) }
     }
 

@@ -55,7 +55,8 @@ struct PartitionTable {
     }
 
     subscript(slot: Int) -> Slot {
-        get { slots[slot] }
+        // `_read`, not `get`: reading one field must not copy the slot (its progress ring and gaps).
+        _read { yield slots[slot] }
         _modify { yield &slots[slot] }
     }
 

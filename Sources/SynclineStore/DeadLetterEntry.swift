@@ -72,4 +72,22 @@ public struct DeadLetterEntry: Codable, Sendable, Equatable, FetchableRecord, Mu
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// Inserts one DLQ index row per notice through one cached statement: the ledger's path, where
+    /// rejections arrive by the thousand and the `Codable` insert (a container per row) cost ~30 µs each.
+    static func insertAll(_ notices: [DeadLetterNotice], _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO dead_letters (connector, stage, code, field, rule, message, source_topic, source_partition,
+              source_offset, dlq_topic, dlq_partition, dlq_offset, mapping_version, event_id, failed_at_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for notice in notices {
+            let rejection = notice.rejection
+            try statement.execute(arguments: [
+                notice.connector, rejection.stage.rawValue, rejection.code, rejection.field, rejection.rule, rejection.message,
+                notice.sourceTopic, Int(notice.sourcePartition), notice.sourceOffset, notice.dlqTopic, Int(notice.dlqPartition),
+                notice.dlqOffset, notice.mappingVersion, notice.eventID, notice.failedAtMs,
+            ])
+        }
+    }
 }

@@ -24,32 +24,39 @@ public final class Ledger: Sendable {
     /// Adds one batch of connector activity: minute counts, delayed samples and DLQ index rows,
     /// in one transaction.
     public func recordActivity(_ batch: [ConnectorActivity]) throws {
+        // A second's batch holds one activity per loop turn (hundreds under load): their counts are
+        // summed per connector and minute first, so the upsert runs once per minute, not per turn.
+        var minutes: [MinuteKey: MinuteCounts] = [:]
+        for activity in batch {
+            var counts = MinuteCounts(
+                consumed: activity.consumed.values.reduce(0, +), produced: activity.produced.values.reduce(0, +),
+                rejected: activity.rejected.values.reduce(0, +), delayed: activity.delayed.count, skewed: activity.skewed)
+            guard counts.total > 0 else { continue }
+            let key = MinuteKey(connector: activity.connector, minute: activity.atMs / 60_000)
+            if let earlier = minutes[key] { counts.add(earlier) }
+            minutes[key] = counts
+        }
         try writer.write { db in
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO minute_counts (connector, minute, consumed, produced, rejected, delayed, skewed)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(connector, minute) DO UPDATE SET
+                  consumed = consumed + excluded.consumed, produced = produced + excluded.produced,
+                  rejected = rejected + excluded.rejected, delayed = delayed + excluded.delayed,
+                  skewed = skewed + excluded.skewed
+                """)
+            for (key, counts) in minutes.sorted(by: { ($0.key.connector, $0.key.minute) < ($1.key.connector, $1.key.minute) }) {
+                try upsert.execute(arguments: [
+                    key.connector, key.minute, counts.consumed, counts.produced, counts.rejected, counts.delayed, counts.skewed,
+                ])
+            }
             for activity in batch {
-                let minute = activity.atMs / 60_000
-                let consumed = activity.consumed.values.reduce(0, +)
-                let produced = activity.produced.values.reduce(0, +)
-                let rejected = activity.rejected.values.reduce(0, +)
-                let delayed = activity.delayed.count
-                if consumed + produced + rejected + delayed + activity.skewed > 0 {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO minute_counts (connector, minute, consumed, produced, rejected, delayed, skewed)
-                            VALUES (?, ?, ?, ?, ?, ?, ?)
-                            ON CONFLICT(connector, minute) DO UPDATE SET
-                              consumed = consumed + excluded.consumed, produced = produced + excluded.produced,
-                              rejected = rejected + excluded.rejected, delayed = delayed + excluded.delayed,
-                              skewed = skewed + excluded.skewed
-                            """,
-                        arguments: [activity.connector, minute, consumed, produced, rejected, delayed, activity.skewed])
-                }
                 for record in activity.delayed {
                     var row = DelayedSample(record)
                     try row.insert(db)
                 }
-                for notice in activity.deadLetters {
-                    var row = DeadLetterEntry(notice)
-                    try row.insert(db)
+                if !activity.deadLetters.isEmpty {
+                    try DeadLetterEntry.insertAll(activity.deadLetters, db)
                 }
             }
         }
@@ -163,5 +170,26 @@ public final class Ledger: Sendable {
     /// The journal mode and sync level of the ledger's writer connection.
     public func durability() throws -> StoreDurability {
         try StoreFile.durability(of: writer)
+    }
+}
+
+/// One connector's minute in `minute_counts`.
+private struct MinuteKey: Hashable {
+    let connector: String
+    let minute: Int64
+}
+
+/// The counts a batch adds to one minute row.
+private struct MinuteCounts {
+    var consumed: Int, produced: Int, rejected: Int, delayed: Int, skewed: Int
+
+    var total: Int { consumed + produced + rejected + delayed + skewed }
+
+    mutating func add(_ other: MinuteCounts) {
+        consumed += other.consumed
+        produced += other.produced
+        rejected += other.rejected
+        delayed += other.delayed
+        skewed += other.skewed
     }
 }

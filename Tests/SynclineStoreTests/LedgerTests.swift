@@ -108,6 +108,48 @@ struct LedgerTests {
         #expect(versions.first?.content == "name: marketing")
     }
 
+    @Test("DLQ index rows from the batch insert read back as the record type's own rows; turns of one minute add up")
+    func deadLetterRowsAndMinuteSums() throws {
+        let ledger = try openLedger()
+        let now: Int64 = 1_790_000_000_000
+        let notices = [
+            DeadLetterNotice(
+                connector: "marketing", rejection: Rejection(stage: .validate, code: "invalid_phone", field: "phone", message: "bad 电话", rule: "lead"),
+                sourceTopic: "raw.marketing.events.v1", sourcePartition: 3, sourceOffset: 41, dlqTopic: "hub.dlq.marketing.v1",
+                dlqPartition: 2, dlqOffset: 7, mappingVersion: "v2", eventID: "e-1", failedAtMs: now),
+            DeadLetterNotice(
+                connector: "marketing", rejection: Rejection(stage: .decode, code: "malformed_json", field: nil, message: "no JSON"),
+                sourceTopic: "raw.marketing.events.v1", sourcePartition: 0, sourceOffset: 9, dlqTopic: "hub.dlq.marketing.v1",
+                dlqPartition: 1, dlqOffset: 8, mappingVersion: "v2", eventID: nil, failedAtMs: now + 1),
+        ]
+        var turns: [ConnectorActivity] = []
+        for (index, notice) in notices.enumerated() {
+            var turn = ConnectorActivity(connector: "marketing", atMs: now + Int64(index) * 1_000)
+            turn.consumed["raw.marketing.events.v1"] = 100
+            turn.produced["crm.leads.v1"] = 99
+            turn.rejected[.init(stage: notice.rejection.stage, code: notice.rejection.code)] = 1
+            turn.deadLetters = [notice]
+            turns.append(turn)
+        }
+        var later = ConnectorActivity(connector: "marketing", atMs: now + 120_000)
+        later.consumed["raw.marketing.events.v1"] = 5
+        later.produced["crm.leads.v1"] = 5
+        turns.append(later)
+        try ledger.recordActivity(turns)
+
+        let rows = try ledger.deadLetters(connector: "marketing", code: nil).sorted { $0.sourceOffset > $1.sourceOffset }
+        #expect(rows.count == 2)
+        for (row, notice) in zip(rows, notices) {
+            var expected = DeadLetterEntry(notice)
+            expected.id = row.id
+            #expect(row == expected)
+        }
+        let health = try #require(try ledger.channelHealth(sinceMs: now - 3_600_000).first { $0.connector == "marketing" })
+        #expect(health.consumed == 205)
+        #expect(health.produced == 203)
+        #expect(health.rejected == 2)
+    }
+
     @Test("the batching writer writes queued activity in the background and on close")
     func batchingWriter() throws {
         let ledger = try openLedger()
