@@ -17,13 +17,11 @@ public final class KafkaConsumer: @unchecked Sendable {
         "auto.offset.reset": "earliest",
         // A small prefetch (memory): librdkafka 2.0.2 stops fetching for ~1 s whenever the queue
         // reaches either limit, so RDKafkaFetchWaker wakes the broker threads once it drains.
-        // 1 MiB / 2,000 records is two of the loop's batches ahead: enough to keep it busy (a fetch
-        // from a local broker takes a few ms) while the prefetch stays a small part of peak RSS.
-        "queued.max.messages.kbytes": "1024",
-        "queued.min.messages": "2000",
+        "queued.max.messages.kbytes": "4096",
+        "queued.min.messages": "10000",
         // librdkafka checks the queue only before each fetch: each partition may overshoot it by
         // one fetch, and each broker's answer by fetch.max.bytes.
-        "max.partition.fetch.bytes": "65536",
+        "max.partition.fetch.bytes": "262144",
         "fetch.max.bytes": "1048576",
         "fetch.wait.max.ms": "50",
         "session.timeout.ms": "10000",

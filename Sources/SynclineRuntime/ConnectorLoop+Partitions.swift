@@ -130,6 +130,8 @@ extension ConnectorLoop {
     }
 
     func handleRebalance(_ event: RebalanceEvent) -> AssignmentDecision {
+        // Whatever was mapped is settled under the assignment it was read in.
+        if handle.mode != .crash { finishMapping() }
         switch event {
         case .assigned(let assignment):
             handle.assignedCount.store(assignment.count, ordering: .relaxed)

@@ -4,14 +4,29 @@ import SynclineMapping
 import SynclineKafka
 
 extension ConnectorLoop {
-    /// Runs records through the pipeline in order; a record whose partition (or the connector) is
-    /// out of rate-limit tokens is parked, and so is every later record of that partition. Records
-    /// of partitions no longer assigned (librdkafka 2.0.2 can still return them right after a
-    /// revoke) are dropped uncommitted: their next owner reads them.
+    /// Runs records through the pipeline and settles them, in order, on the loop's thread — or, with
+    /// a pipeline worker, through the worker and waiting for it (parked records: rare, and their
+    /// order against the batch in the worker is kept by `settle`).
     func process(_ records: [InputRecord]) {
         let consumeMs = EpochClock.nowMs()
+        let admitted = admissible(records)
+        guard !admitted.isEmpty else { return afterSettling() }
+        if let worker {
+            settlePending()
+            if let mapped = worker.waitForBatch() { settle(mapped.records, consumeMs: mapped.consumeMs) }
+            settle(worker.mapNow(admitted, consumeMs: consumeMs).records, consumeMs: consumeMs)
+        } else if let mapper {
+            settle(mapper.map(admitted), consumeMs: consumeMs)
+        }
+    }
+
+    /// The records that may enter the pipeline now. Records of partitions no longer assigned
+    /// (librdkafka 2.0.2 can still return them right after a revoke) are dropped uncommitted: their
+    /// next owner reads them. Records of a partition out of rate-limit tokens are parked.
+    func admissible(_ records: [InputRecord]) -> [InputRecord] {
         let now = RuntimeClock.nanos()
-        var consumedTopic: (name: String, count: Int) = ("", 0)
+        var admitted: [InputRecord] = []
+        admitted.reserveCapacity(records.count)
         for record in records {
             guard let slot = partitions.slot(topic: record.topic, partition: record.partition) else {
                 account.revokedRecordDropped()
@@ -22,19 +37,49 @@ extension ConnectorLoop {
                 parked.append(record)
                 continue
             }
+            admitted.append(record)
+        }
+        return admitted
+    }
+
+    /// Settles the batch the worker mapped and the loop took but has not settled yet (before a
+    /// poll's rebalance may change its partitions, and before stopping).
+    func settlePending() {
+        guard let mapped = pendingMapped else { return }
+        pendingMapped = nil
+        settle(mapped.records, consumeMs: mapped.consumeMs)
+    }
+
+    /// Settles everything mapped or being mapped: the pending batch, then the worker's.
+    func finishMapping() {
+        settlePending()
+        if let mapped = worker?.waitForBatch() { settle(mapped.records, consumeMs: mapped.consumeMs) }
+    }
+
+    /// Takes mapped records in order: one whose partition (or the connector) is out of rate-limit
+    /// tokens — or whose partition already has parked records, which go first — is parked, and so
+    /// is every later record of that partition; the rest are counted and emitted.
+    func settle(_ mapped: [MappedRecord], consumeMs: Int64) {
+        let now = RuntimeClock.nanos()
+        var consumedTopic: (name: String, count: Int) = ("", 0)
+        for item in mapped {
+            let record = item.record
+            guard let slot = partitions.slot(topic: record.topic, partition: record.partition) else {
+                account.revokedRecordDropped()
+                continue
+            }
+            let key = partitions[slot].key
+            if gate.isBlocked(key, nowNanos: now) || (!parked.isEmpty && parked.contains { $0.partition == record.partition && $0.topic == record.topic }) {
+                parked.append(record)
+                continue
+            }
             let result: Result<RecordContext, Rejection>
-            if let pill = poisonGuard?.quarantine(record) {
-                result = .failure(poisonPill(record, pill))
-            } else {
-                poisonGuard?.begin(record)
-                #if DEBUG
-                    trapIfTestHookAsks(record)
-                #endif
-                result = pipeline.run(record, stageMark: poisonGuard?.stageMark)
+            switch item.outcome {
+            case .ran(let ran): result = ran
+            case .quarantined(let pill): result = .failure(poisonPill(record, pill))
             }
             let document: JSONValue? = if case .success(let context) = result { context.document } else { nil }
             if case .park(let throttledKey) = gate.admit(record, document: document, nowNanos: now) {
-                poisonGuard?.end()
                 account.throttled(throttledKey)
                 parked.append(record)
                 continue
@@ -46,10 +91,14 @@ extension ConnectorLoop {
             }
             consumedTopic.count += 1
             emit(record, result, slot: slot, consumeMs: consumeMs)
-            poisonGuard?.end()
         }
         account.consumed(consumedTopic.name, count: consumedTopic.count)
-        if !parked.isEmpty, let consumer { applyPauses(consumer, nowNanos: now) }
+        afterSettling()
+    }
+
+    /// Pauses what parked records wait for.
+    func afterSettling() {
+        if !parked.isEmpty, let consumer { applyPauses(consumer, nowNanos: RuntimeClock.nanos()) }
     }
 
     /// Position, lag bookkeeping and the check for input the broker deleted before we read it.
@@ -93,16 +142,6 @@ extension ConnectorLoop {
         raiseAlert(alert.record, id: alert.alertID, atMs: alert.raisedAtMs)
         return Rejection(stage: pill.stage, code: ErrorCode.poisonPill.rawValue, field: nil, message: message)
     }
-
-    #if DEBUG
-        /// `test_hooks: {trap_on_key: K}`: a real Swift runtime trap on the record keyed K, in the
-        /// declared stage, so tests can crash a real hub process on a chosen record.
-        func trapIfTestHookAsks(_ record: InputRecord) {
-            guard let hooks = spec.testHooks, record.key == hooks.trapOnKey else { return }
-            poisonGuard?.stageMark.pointee = StageMark.byte(for: hooks.trapInStage)
-            fatalError("test hook: trap on the record keyed \(String(decoding: hooks.trapOnKey, as: UTF8.self)) at \(record.coordinates)")
-        }
-    #endif
 
     /// Turns one processed record into in-flight outputs (or its DLQ record) and sends them: the
     /// partition's progress learns how many outputs the offset waits for first, then each is sent

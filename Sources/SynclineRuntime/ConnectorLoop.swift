@@ -48,8 +48,13 @@ final class ConnectorLoop: @unchecked Sendable {
     /// Everything the loop counts, recorded once (the turn's activity and the live totals).
     var account: ConnectorAccount
     var lastLagSample = ContinuousClock.now
-    /// Marks each record in the pipeline so a crash on it is noticed; opened on the runtime thread.
-    var poisonGuard: PoisonPillGuard?
+    /// Runs the pipeline on the loop's own thread (connectors with timed emitters or partition
+    /// state, whose stores the loop also reads), else nil.
+    var mapper: RecordMapper?
+    /// Runs the pipeline on a thread of its own while the loop produces the previous batch.
+    var worker: PipelineWorker?
+    /// A batch the worker mapped that the loop has taken but not yet settled.
+    var pendingMapped: PipelineWorker.Mapped?
 
     init(handle: ConnectorRuntime) {
         self.handle = handle
@@ -86,14 +91,21 @@ final class ConnectorLoop: @unchecked Sendable {
             producer.enableWakeup(wakeup)
             consumer.enableWakeup(wakeup)
         }
-        if let directory = options.crashMarkDirectory {
-            do {
-                poisonGuard = try PoisonPillGuard(directory: directory, connector: spec.name, topics: spec.inputTopics, logger: logger, nowMs: EpochClock.nowMs())
-            } catch {
-                logger.error("poison-pill guard unavailable (a record that crashes the hub would crash it again on every restart): \(error)")
-            }
+        if usesPipelineWorker {
+            let (pipeline, spec, directory, logger) = (pipeline, spec, options.crashMarkDirectory, logger)
+            worker = PipelineWorker(
+                name: "syncline-map-\(spec.name)",
+                makeMapper: { RecordMapper(pipeline: pipeline, spec: spec, crashMarkDirectory: directory, logger: logger) },
+                wake: { [wakeup] in wakeup?.signal() })
+        } else {
+            mapper = RecordMapper(pipeline: pipeline, spec: spec, crashMarkDirectory: options.crashMarkDirectory, logger: logger)
         }
-        defer { poisonGuard = nil }
+        defer {
+            worker?.stop()
+            worker = nil
+            pendingMapped = nil
+            mapper = nil
+        }
         logger.info("connector started", metadata: ["topics": "\(spec.inputTopics.joined(separator: ","))", "group": "\(options.groupID)"])
 
         while handle.mode == .running {
@@ -113,6 +125,7 @@ final class ConnectorLoop: @unchecked Sendable {
             var maxRecords = holding ? 1 : min(spec.tuning.batchSize, gate.breaker.remainingPermits ?? Int.max)
             var records: [InputRecord] = []
             var tokenWaitMs: Int32?
+            var mappedSettled = false
             if overloaded {
                 maxRecords = Int.max
             } else if let allowance = holding ? nil : gate.connectorAllowance(nowNanos: now),
@@ -126,15 +139,26 @@ final class ConnectorLoop: @unchecked Sendable {
                     maxRecords = min(maxRecords, max(1, allowance.records))
                     waitingForTokens = false
                 }
-                records = consumer.poll(maxRecords: max(1, maxRecords), timeoutMs: 0) { error in
-                    logger.warning("consumer error \(error.name): \(error.message)")
-                }
-                if !records.isEmpty {
-                    if firstRecordAt == nil {
-                        firstRecordAt = .now
-                        firstRecordCPU = RuntimeClock.cpuSeconds()
+                if let worker {
+                    // The previous batch comes back; the next is polled and handed over; then the
+                    // previous one is produced while the worker maps the next.
+                    if pendingMapped == nil { pendingMapped = worker.takeIfDone() }
+                    if !worker.busy {
+                        records = poll(consumer, maxRecords: maxRecords)
+                        let admitted = admissible(records)
+                        if !admitted.isEmpty {
+                            worker.submit(admitted, consumeMs: EpochClock.nowMs())
+                        } else if !records.isEmpty {
+                            afterSettling()
+                        }
                     }
-                    process(records)
+                    if pendingMapped != nil {
+                        mappedSettled = true
+                        settlePending()
+                    }
+                } else {
+                    records = poll(consumer, maxRecords: maxRecords)
+                    if !records.isEmpty { process(records) }
                 }
             }
             let delivered = serveDeliveries(timeoutMs: 0)
@@ -158,7 +182,7 @@ final class ConnectorLoop: @unchecked Sendable {
             // records, reports or commit results arrive on an empty queue, so nothing waits for a timeout.
             // While held (rate limit, breaker) or with parked records, a full one-record poll is no
             // reason to spin: those records wait for a token or a probe, so the loop sleeps its short wait.
-            let busy = (!holding && parked.isEmpty && records.count >= maxRecords) || delivered > 0
+            let busy = (!holding && parked.isEmpty && records.count >= maxRecords) || delivered > 0 || mappedSettled
             if !busy {
                 let waitMs = tokenWaitMs ?? idleWaitMs(holding: holding)
                 if let wakeup {
@@ -176,6 +200,7 @@ final class ConnectorLoop: @unchecked Sendable {
             self.producer?.abandon()
             delivery.abandonInFlight()
         } else {
+            finishMapping()
             drain(timeout: options.drainTimeout)
             finalDrainDone = true
             commitIfDue(force: true)
@@ -195,6 +220,27 @@ final class ConnectorLoop: @unchecked Sendable {
             windowSeconds: window?.seconds, windowCPUSeconds: window?.cpu, fetchWakeups: consumer.fetchWakeups)
         handle.finalSummary.withLock { $0 = summary }
         return summary
+    }
+
+    /// Polls up to `maxRecords` without waiting, and notes when the first record arrived.
+    func poll(_ consumer: KafkaConsumer, maxRecords: Int) -> [InputRecord] {
+        let records = consumer.poll(maxRecords: max(1, maxRecords), timeoutMs: 0) { error in
+            logger.warning("consumer error \(error.name): \(error.message)")
+        }
+        if !records.isEmpty && firstRecordAt == nil {
+            firstRecordAt = .now
+            firstRecordCPU = RuntimeClock.cpuSeconds()
+        }
+        return records
+    }
+
+    /// The pipeline gets its own thread unless the loop itself also reads the stores the pipeline
+    /// writes (timed emitters read conversation and call state, a restorer loads partition state)
+    /// or the connector is rate-limited (tokens are taken as records are admitted after mapping: a
+    /// batch mapped ahead would overshoot the allowance and park).
+    var usesPipelineWorker: Bool {
+        options.pipelineThread && options.emitters.isEmpty && options.restorer == nil && spec.resilience.rateLimit == nil
+            && wakeup != nil
     }
 
     /// How long the loop may sleep with nothing to do: until the next timer (commit, retry, rate

@@ -27,6 +27,9 @@ public final class ConnectorRuntime: Sendable {
         public var crashMarkDirectory: URL?
         /// The connector's state cache that follows its partitions (restored on assignment).
         public var restorer: (any PartitionStateRestorer)?
+        /// Map records on a thread of their own while the loop produces (stateless connectors only:
+        /// see `ConnectorLoop.usesPipelineWorker`). Off: the loop's thread maps too.
+        public var pipelineThread = true
 
         public init(
             kafka: KafkaConfig, groupID: String, exitAfter: Int? = nil, drainTimeout: Duration = .seconds(30),

@@ -6,8 +6,8 @@ import SynclineMapping
 /// file of the state directory (`CrashMarkFile`), reads on start whether the previous process died
 /// on one, keeps a crash count per record (`PoisonPillLedger`, JSON beside it), and tells the
 /// runtime which records to send to the DLQ untouched instead of running them a third time.
-/// Only a fatal signal on the connector's own thread counts: a SIGKILL, an out-of-memory kill or a
-/// crash on another thread leaves no mark, so no record is blamed for it.
+/// Only a fatal signal on the thread that maps the connector's records counts: a SIGKILL, an
+/// out-of-memory kill or a crash on another thread leaves no mark, so no record is blamed for it.
 final class PoisonPillGuard {
     private let marks: CrashMarkFile
     private let topics: [String]
@@ -20,7 +20,7 @@ final class PoisonPillGuard {
     static func directory(inStateDirectory state: URL) -> URL { state.appendingPathComponent("runtime", isDirectory: true) }
 
     /// Opens the connector's crash-mark file, counts a crash the previous process left in it, and
-    /// registers the calling thread (the runtime thread) for the fatal-signal mark.
+    /// registers the calling thread (the one that maps records: `RecordMapper`) for the fatal-signal mark.
     init(directory: URL, connector: String, topics: [String], logger: Logger, nowMs: Int64) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let ledgerURL = directory.appendingPathComponent("\(connector).suspects.json")
@@ -48,7 +48,7 @@ final class PoisonPillGuard {
         hasQuarantine = !ledger.quarantined.isEmpty
         marks.reset(topics: topics)
         registered = marks.registerCurrentThread()
-        if !registered { logger.warning("no alternate signal stack for the runtime thread: a stack overflow would not be attributed to its record") }
+        if !registered { logger.warning("no alternate signal stack for the mapping thread: a stack overflow would not be attributed to its record") }
     }
 
     deinit { if registered { marks.unregisterCurrentThread() } }
