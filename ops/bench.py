@@ -668,7 +668,7 @@ def run_peer(a) -> int:
     })
     consumer = Consumer({
         **common, "group.id": a.group, "enable.auto.commit": False, "enable.auto.offset.store": False,
-        "auto.offset.reset": "earliest", "queued.max.messages.kbytes": 32768, "fetch.wait.max.ms": 50,
+        "auto.offset.reset": "earliest", "queued.max.messages.kbytes": 32768, "fetch.wait.max.ms": 10,
         "session.timeout.ms": 10000, "heartbeat.interval.ms": 1000, "max.poll.interval.ms": 300000,
         "on_commit": commits.on_commit, **cprops,
     })

@@ -373,7 +373,7 @@ int main(int argc, char **argv) {
     set(cconf, "queued.max.messages.kbytes", num);
     snprintf(num, sizeof(num), "%ld", prefetch_records);
     set(cconf, "queued.min.messages", num);
-    set(cconf, "fetch.wait.max.ms", "50");
+    set(cconf, "fetch.wait.max.ms", "10");
     set(cconf, "session.timeout.ms", "10000");
     set(cconf, "heartbeat.interval.ms", "1000");
     set(cconf, "max.poll.interval.ms", "300000");
