@@ -5,15 +5,13 @@ import SynclineKafka
 
 extension ConnectorLoop {
     /// Runs records through the pipeline and settles them, in order, on the loop's thread — or, with
-    /// a pipeline worker, through the worker and waiting for it (parked records: rare, and their
-    /// order against the batch in the worker is kept by `settle`).
+    /// a pipeline worker, through the worker, waiting for it. The caller has settled every batch
+    /// mapped before these (`finishMapping`), so the worker is idle.
     func process(_ records: [InputRecord]) {
         let consumeMs = EpochClock.nowMs()
         let admitted = admissible(records)
         guard !admitted.isEmpty else { return afterSettling() }
         if let worker {
-            settlePending()
-            if let mapped = worker.waitForBatch() { settle(mapped.records, consumeMs: mapped.consumeMs) }
             settle(worker.mapNow(admitted, consumeMs: consumeMs).records, consumeMs: consumeMs)
         } else if let mapper {
             settle(mapper.map(admitted), consumeMs: consumeMs)

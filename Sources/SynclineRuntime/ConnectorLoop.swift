@@ -114,6 +114,9 @@ final class ConnectorLoop: @unchecked Sendable {
             gate.releaseExpired(nowNanos: now)
             applyPauses(consumer, nowNanos: now)
             if !parked.isEmpty {
+                // Batches mapped meanwhile are settled first: their records of a parked partition
+                // queue behind the parked ones (`settle`), which then go first.
+                finishMapping()
                 let waiting = parked
                 parked = []
                 process(waiting)
