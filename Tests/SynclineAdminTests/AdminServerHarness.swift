@@ -52,12 +52,23 @@ struct AdminServerHarness {
         try await run.value
     }
 
+    /// The whole test suite starts at once on two cores: in a full run a first local request has
+    /// waited 30–65 s for threads (and URLSession.shared's 60 s request timeout, which wins over
+    /// the request's own on Linux, failed it twice). These calls are about routes and answers, not
+    /// about how fast a starved test process gets a thread, so they wait up to five minutes.
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 300
+        configuration.timeoutIntervalForResource = 300
+        return URLSession(configuration: configuration)
+    }()
+
     func call(_ method: String, _ path: String, headers: [String: String] = [:]) async throws -> Answer {
         var request = URLRequest(url: try #require(URL(string: base + path)))
         request.httpMethod = method
-        request.timeoutInterval = 10
+        request.timeoutInterval = 300
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await Self.session.data(for: request)
         let http = response as? HTTPURLResponse
         var answerHeaders: [String: String] = [:]
         for entry in http?.allHeaderFields ?? [:] {
