@@ -75,6 +75,7 @@ public struct DeadLetterEntry: Codable, Sendable, Equatable, FetchableRecord, Mu
 
     /// Inserts one DLQ index row per notice through one cached statement: the ledger's path, where
     /// rejections arrive by the thousand and the `Codable` insert (a container per row) cost ~30 µs each.
+    /// Each row is `init(_:)`'s entry, so a notice maps to its columns in one place.
     static func insertAll(_ notices: [DeadLetterNotice], _ db: Database) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO dead_letters (connector, stage, code, field, rule, message, source_topic, source_partition,
@@ -82,11 +83,10 @@ public struct DeadLetterEntry: Codable, Sendable, Equatable, FetchableRecord, Mu
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for notice in notices {
-            let rejection = notice.rejection
+            let row = DeadLetterEntry(notice)
             try statement.execute(arguments: [
-                notice.connector, rejection.stage.rawValue, rejection.code, rejection.field, rejection.rule, rejection.message,
-                notice.sourceTopic, Int(notice.sourcePartition), notice.sourceOffset, notice.dlqTopic, Int(notice.dlqPartition),
-                notice.dlqOffset, notice.mappingVersion, notice.eventID, notice.failedAtMs,
+                row.connector, row.stage, row.code, row.field, row.rule, row.message, row.sourceTopic, row.sourcePartition,
+                row.sourceOffset, row.dlqTopic, row.dlqPartition, row.dlqOffset, row.mappingVersion, row.eventID, row.failedAtMs,
             ])
         }
     }
