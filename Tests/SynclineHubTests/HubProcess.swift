@@ -10,9 +10,6 @@ final class HubProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [String] = []
     private var errorText = ""
-    /// The pipes whose end the readability handlers have seen (an empty read): until both have, a
-    /// process that exited may still have output on its way to `lines` and `errorText`.
-    private var endedPipes: Set<ObjectIdentifier> = []
 
     /// The `syncline` executable built beside the test bundle.
     static var binary: URL {
@@ -30,23 +27,16 @@ final class HubProcess: @unchecked Sendable {
         process.standardError = stderr
         stdout.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
-            guard let self else { return }
-            guard !data.isEmpty else { return self.reachedEnd(handle) }
+            guard let self, !data.isEmpty else { return }
             let text = String(decoding: data, as: UTF8.self)
             self.lock.withLock { self.lines += text.split(separator: "\n").map(String.init) }
         }
         stderr.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
-            guard let self else { return }
-            guard !data.isEmpty else { return self.reachedEnd(handle) }
+            guard let self, !data.isEmpty else { return }
             self.lock.withLock { self.errorText += String(decoding: data, as: UTF8.self) }
         }
         try process.run()
-    }
-
-    /// Notes a pipe's end (Linux calls the handler again with empty reads after it: a set, so once).
-    private func reachedEnd(_ handle: FileHandle) {
-        lock.withLock { _ = endedPipes.insert(ObjectIdentifier(handle)) }
     }
 
     var output: [String] { lock.withLock { lines } }
@@ -78,11 +68,6 @@ final class HubProcess: @unchecked Sendable {
                 process.interrupt()
                 throw CancellationError()
             }
-            // The exit can overtake the last output: wait (bounded) until both pipes have ended,
-            // so `output` and `errors` hold everything the process wrote. Under a loaded full run a
-            // refusal's stderr line was read as empty right after the exit.
-            let drained = Date().addingTimeInterval(10)
-            while self.lock.withLock({ self.endedPipes.count }) < 2 && Date() < drained { Thread.sleep(forTimeInterval: 0.01) }
             return process.terminationStatus
         }
     }
