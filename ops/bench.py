@@ -1309,6 +1309,8 @@ def main_driver(a) -> int:
                 log(f"rep {rep} {contender:<11} {rps:>10} records/s  window {fmt(run.get('window_seconds'), '.2f')} s  "
                     f"cpu {run['cpu_s']:.2f} s  rss {run['max_rss_mb']:.0f} MB"
                     + (f"  fetch wake-ups {run['fetch_wakeups']}" if run.get("fetch_wakeups") is not None else "")
+                    + (f"  loop {run['loop_cpu_us_per_record']:.2f} µs/rec" if run.get("loop_cpu_us_per_record") is not None else "")
+                    + (f"  mapping {run['mapping_cpu_us_per_record']:.2f} µs/rec" if run.get("mapping_cpu_us_per_record") is not None else "")
                     + f"  {status}")
                 problems += [f"{contender} rep {rep}: {p}" for p in run["problems"]]
             order = order[1:] + order[:1]  # rotate so no contender always runs first or last
@@ -1339,6 +1341,8 @@ def main_driver(a) -> int:
             "window_cpu_s": summarize([r["window_cpu_s"] for r in mine]),
             "cpu_us_per_record": summarize([r["window_cpu_s"] / n * 1e6 for r in mine]),
             "process_cpu_us_per_record": summarize([r["cpu_s"] / n * 1e6 for r in mine]),
+            "loop_cpu_us_per_record": summarize([r.get("loop_cpu_us_per_record") for r in mine]),
+            "mapping_cpu_us_per_record": summarize([r.get("mapping_cpu_us_per_record") for r in mine]),
             "window_source": sorted({r["window_source"] for r in mine}),
             "window_cpu_source": sorted({r["window_cpu_source"] for r in mine}),
             "max_rss_mb": summarize([r["max_rss_mb"] for r in mine]),
@@ -1436,6 +1440,11 @@ def run_one(a, contender, rep, bootstrap, client, broker, root, logs, input_topi
     run["close_seconds"] = out.get("close_seconds")
     run["idle_max_ms"] = out.get("idle_max_ms")
     run["fetch_wakeups"] = out.get("fetch_wakeups")  # Syncline: full-queue nudges (each a ~1 s 2.0.2 fetch pause avoided)
+    # Syncline: its loop thread's and pipeline worker's CPU over the window. The busier thread sets
+    # the pace, so its µs/record is the figure to track between commits on a noisy machine.
+    for key in ("loop_cpu_seconds", "mapping_cpu_seconds"):
+        if out.get(key) is not None:
+            run[key.replace("_seconds", "_us_per_record")] = out[key] / n * 1e6
     if run["window_seconds"]:
         run["records_per_s"] = n / run["window_seconds"]
     problems = run["problems"]
@@ -1608,6 +1617,12 @@ def print_report(r):
           "idle max = longest stretch the contender found nothing to consume before its last record)")
     for n in notes:
         print(n)
+    for c, s in r["summary"].items():
+        loop, mapping = (s.get("loop_cpu_us_per_record") or {}).get("median"), (s.get("mapping_cpu_us_per_record") or {}).get("median")
+        if loop is not None:
+            print(f"{c} threads (CPU µs/rec, medians): loop {loop:.2f}"
+                  + (f", pipeline worker {mapping:.2f}" if mapping is not None else " (maps on the loop's thread)")
+                  + "; the busier one sets the pace")
     for run in r.get("runs", []):
         for topic, what in (run.get("verify_partial") or {}).items():
             print(f"content check partial, {run['contender']} rep {run['rep']}, {topic}: {what} (counts and commits checked in full)")

@@ -42,9 +42,11 @@ final class ConnectorLoop: @unchecked Sendable {
     /// Records fully handled since the last commit was sent (commits go by time or by count).
     var handledSinceCommit = 0
     var firstRecordAt: ContinuousClock.Instant?
-    var firstRecordCPU: Double = 0
-    /// First record → last acknowledgement and confirmed commit (wall and CPU seconds), for `--exit-after`.
-    var window: (seconds: Double, cpu: Double)?
+    /// Process, loop-thread and mapping-thread CPU seconds when the first record arrived.
+    var firstRecordCPU: (process: Double, loop: Double, mapping: Double) = (0, 0, 0)
+    /// First record → last acknowledgement and confirmed commit (wall and CPU seconds: the
+    /// process's, the loop thread's, the mapping thread's), for `--exit-after`.
+    var window: (seconds: Double, cpu: Double, loop: Double, mapping: Double?)?
     /// Everything the loop counts, recorded once (the turn's activity and the live totals).
     var account: ConnectorAccount
     var lastLagSample = ContinuousClock.now
@@ -176,7 +178,10 @@ final class ConnectorLoop: @unchecked Sendable {
                 commitIfDue(force: true)
                 if account.totals.committed.load(ordering: .relaxed) >= exitAfter {
                     if let firstRecordAt {
-                        window = (RuntimeClock.seconds(since: firstRecordAt), RuntimeClock.cpuSeconds() - firstRecordCPU)
+                        window = (
+                            RuntimeClock.seconds(since: firstRecordAt), RuntimeClock.cpuSeconds() - firstRecordCPU.process,
+                            RuntimeClock.threadCPUSeconds() - firstRecordCPU.loop,
+                            worker.map { $0.cpuSeconds - firstRecordCPU.mapping })
                     }
                     break
                 }
@@ -220,7 +225,8 @@ final class ConnectorLoop: @unchecked Sendable {
             retries: snapshot.retries, committed: snapshot.committed,
             seconds: RuntimeClock.seconds(since: started),
             activeSeconds: firstRecordAt.map { RuntimeClock.seconds(since: $0) } ?? 0,
-            windowSeconds: window?.seconds, windowCPUSeconds: window?.cpu, fetchWakeups: consumer.fetchWakeups)
+            windowSeconds: window?.seconds, windowCPUSeconds: window?.cpu, loopCPUSeconds: window?.loop,
+            mappingCPUSeconds: window?.mapping, fetchWakeups: consumer.fetchWakeups)
         handle.finalSummary.withLock { $0 = summary }
         return summary
     }
@@ -232,7 +238,7 @@ final class ConnectorLoop: @unchecked Sendable {
         }
         if !records.isEmpty && firstRecordAt == nil {
             firstRecordAt = .now
-            firstRecordCPU = RuntimeClock.cpuSeconds()
+            firstRecordCPU = (RuntimeClock.cpuSeconds(), RuntimeClock.threadCPUSeconds(), worker?.cpuSeconds ?? 0)
         }
         return records
     }

@@ -25,6 +25,7 @@ final class PipelineWorker: @unchecked Sendable {
     private var done: Mapped?
     private var stopping = false
     private var exited = false
+    private var threadCPU: Double = 0
 
     /// True from `submit` until the loop takes the result (the loop's view; only the loop calls these).
     private(set) var busy = false
@@ -36,7 +37,9 @@ final class PipelineWorker: @unchecked Sendable {
             let mapper = makeMapper()
             while let batch = nextJob() {
                 let records = mapper.map(batch.records)
+                let cpu = RuntimeClock.threadCPUSeconds()
                 condition.lock()
+                threadCPU = cpu
                 done = Mapped(records: records, consumeMs: batch.consumeMs)
                 condition.broadcast()
                 condition.unlock()
@@ -58,6 +61,13 @@ final class PipelineWorker: @unchecked Sendable {
         guard !stopping, let batch = job else { return nil }
         job = nil
         return batch
+    }
+
+    /// CPU seconds the worker's thread had used when it finished its latest batch.
+    var cpuSeconds: Double {
+        condition.lock()
+        defer { condition.unlock() }
+        return threadCPU
     }
 
     /// Hands over a batch; the worker must be idle.

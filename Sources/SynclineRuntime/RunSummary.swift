@@ -16,6 +16,11 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var windowSeconds: Double?
     /// CPU time (user + system, whole process) spent in that window.
     public var windowCPUSeconds: Double?
+    /// Of that, the connector loop's thread (consume, produce, delivery reports, commits) …
+    public var loopCPUSeconds: Double?
+    /// … and the pipeline worker's thread (mapping and stamping), when it has one: the thread with
+    /// the most CPU per record sets the pace.
+    public var mappingCPUSeconds: Double?
     /// Times the consumer's full queue was nudged so librdkafka 2.0.2 kept fetching (each one a
     /// ~1 s fetch pause avoided): evidence that the consumer never stalled on a full queue.
     public var fetchWakeups: Int?
@@ -28,6 +33,8 @@ public struct RunSummary: Sendable, Codable, Equatable {
         case activeSeconds = "active_seconds"
         case windowSeconds = "window_seconds"
         case windowCPUSeconds = "window_cpu_seconds"
+        case loopCPUSeconds = "loop_cpu_seconds"
+        case mappingCPUSeconds = "mapping_cpu_seconds"
         case fetchWakeups = "fetch_wakeups"
     }
 

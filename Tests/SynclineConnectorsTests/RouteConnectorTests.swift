@@ -24,6 +24,14 @@ struct RouteConnectorTests {
         #expect(summary.recordsOut == count)
         #expect(summary.dlq == 0)
         #expect(summary.committed == count)
+        // The benchmark's window, with its CPU split by thread: the loop's and the pipeline worker's
+        // parts are each some of the whole process's, and both did work.
+        let window = try #require(summary.windowSeconds)
+        let process = try #require(summary.windowCPUSeconds)
+        let loop = try #require(summary.loopCPUSeconds)
+        let mapping = try #require(summary.mappingCPUSeconds, "a route connector maps on the pipeline worker")
+        #expect(window > 0 && loop > 0 && mapping > 0)
+        #expect(loop + mapping <= process + 0.05, "loop \(loop) s + mapping \(mapping) s within the process's \(process) s")
 
         let output = try await TestKafka.readAll("crm.test.v1", partitions: 12, config: config)
         #expect(output.count == count, "exactly once: \(output.count) records in the output")
