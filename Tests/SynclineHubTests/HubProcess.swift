@@ -5,11 +5,8 @@ import Testing
 /// Runs the built `syncline` binary as a user would, capturing its output line by line.
 final class HubProcess: @unchecked Sendable {
     let process = Process()
-    private let stdout = Pipe()
-    private let stderr = Pipe()
-    private let lock = NSLock()
-    private var lines: [String] = []
-    private var errorText = ""
+    private let stdout: PipeReader
+    private let stderr: PipeReader
 
     /// The `syncline` executable built beside the test bundle.
     static var binary: URL {
@@ -23,24 +20,18 @@ final class HubProcess: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         process.environment = env
-        process.standardOutput = stdout
-        process.standardError = stderr
-        stdout.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            let text = String(decoding: data, as: UTF8.self)
-            self.lock.withLock { self.lines += text.split(separator: "\n").map(String.init) }
-        }
-        stderr.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.withLock { self.errorText += String(decoding: data, as: UTF8.self) }
-        }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        stdout = PipeReader(out, name: "hub-stdout")
+        stderr = PipeReader(err, name: "hub-stderr")
         try process.run()
     }
 
-    var output: [String] { lock.withLock { lines } }
-    var errors: String { lock.withLock { errorText } }
+    /// Standard output so far, line by line (empty lines left out).
+    var output: [String] { stdout.text.split(separator: "\n").map(String.init) }
+    var errors: String { stderr.text }
 
     /// Waits for a stdout line starting with `prefix` and returns the rest of it.
     func waitForLine(prefix: String, timeout: Duration = .seconds(60)) async throws -> String {
@@ -68,6 +59,12 @@ final class HubProcess: @unchecked Sendable {
                 process.interrupt()
                 throw CancellationError()
             }
+            // The exit can overtake the last output (a loaded full run once read a refusal's stderr
+            // as empty): wait, bounded, until both pipes have ended — a child the hub started may
+            // still hold them, so the bound, not the end, lets a test go on then.
+            let drained = Date().addingTimeInterval(10)
+            self.stdout.waitForEnd(timeout: drained.timeIntervalSinceNow)
+            self.stderr.waitForEnd(timeout: drained.timeIntervalSinceNow)
             return process.terminationStatus
         }
     }
@@ -76,10 +73,5 @@ final class HubProcess: @unchecked Sendable {
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        // Foundation on Linux keeps a dispatch read source per handler: left installed, it outlives
-        // the pipe's file descriptor and the dispatch manager thread can crash on it (seen in CI:
-        // SIGSEGV in _dispatch_event_loop_drain). Remove them before the pipes go.
-        stdout.fileHandleForReading.readabilityHandler = nil
-        stderr.fileHandleForReading.readabilityHandler = nil
     }
 }
