@@ -48,7 +48,14 @@ struct PartitionProgress {
             completed += 1
         }
         completedTotal += completed
-        if head > 4096, head * 2 > offsets.count {
+        if head == offsets.count {
+            // Everything handled (the usual case): start again at the front, keeping the storage.
+            offsets.removeAll(keepingCapacity: true)
+            remaining.removeAll(keepingCapacity: true)
+            baseSeq += head
+            head = 0
+        } else if head >= 256, head * 2 >= offsets.count {
+            // Drop the handled prefix; it is at least half, so each record is moved at most once on average.
             offsets.removeFirst(head)
             remaining.removeFirst(head)
             baseSeq += head
@@ -94,4 +101,7 @@ struct PartitionProgress {
 
     /// Records consumed but not yet fully handled.
     var pending: Int { remaining.count - head }
+
+    /// Records the storage still holds (pending ones and a handled prefix not yet dropped).
+    var stored: Int { remaining.count }
 }

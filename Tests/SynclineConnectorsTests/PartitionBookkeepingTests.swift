@@ -1,5 +1,6 @@
 @testable import SynclineConnectors
 @testable import SynclineRuntime
+import SynclineTestSupport
 import Testing
 
 @Suite("Runtime bookkeeping: partition progress, confirmed commits, revoked partitions, gaps")
@@ -24,6 +25,48 @@ struct PartitionBookkeepingTests {
         #expect(progress.lastCommitted == 12)
         #expect(progress.uncommitted == 0)
         #expect(progress.offsetToCommit == nil)
+    }
+
+    @Test("acknowledged out of order, the committable offset is always the end of the fully handled prefix, and the storage stays as small as what is pending")
+    func progressAgainstAModel() {
+        var random = SplitMix64(state: 0x5EED_0F_1234)
+        var progress = PartitionProgress()
+        // The model: outputs still awaited per offset, in a plain dictionary.
+        var awaited: [Int64: Int] = [:]
+        var seqOf: [Int64: Int] = [:]
+        var next: Int64 = 1_000
+        var firstUnhandled: Int64 = 1_000
+        let window = 300
+        var largestStored = 0
+        // Each step consumes a record or acknowledges an output of a random pending one.
+        while next < 21_000 || !awaited.isEmpty {
+            if next < 21_000 && awaited.count < window && (awaited.isEmpty || Bool.random(using: &random)) {
+                let outputs = Int.random(in: 0...3, using: &random)
+                seqOf[next] = progress.begin(offset: next, outputs: outputs)
+                if outputs > 0 { awaited[next] = outputs } else { _ = progress.advance() }
+                next += 1
+            } else if let offset = awaited.keys.randomElement(using: &random), let seq = seqOf[offset] {
+                _ = progress.acknowledge(seq: seq)
+                awaited[offset] = awaited[offset].map { $0 - 1 }
+                if awaited[offset] == 0 { awaited[offset] = nil }
+            }
+            while firstUnhandled < next && awaited[firstUnhandled] == nil { firstUnhandled += 1 }
+            let expected: Int64? = firstUnhandled > 1_000 ? firstUnhandled : nil
+            if progress.committable != expected || progress.pending != Int(next - firstUnhandled) {
+                Issue.record("at offset \(next): committable \(String(describing: progress.committable)), expected \(String(describing: expected)); pending \(progress.pending), expected \(next - firstUnhandled)")
+                return
+            }
+            // Kept: the pending span plus a handled prefix of at most max(255, pending) records.
+            if progress.stored > progress.pending + max(255, progress.pending) {
+                Issue.record("at offset \(next): \(progress.stored) records stored for \(progress.pending) pending")
+                return
+            }
+            largestStored = max(largestStored, progress.stored)
+        }
+        #expect(progress.committable == 21_000)
+        #expect(progress.completedTotal == 20_000)
+        #expect(progress.stored == 0, "all handled: nothing kept")
+        #expect(largestStored < 20_000 / 2, "stored up to \(largestStored) records")
     }
 
     @Test("a revoked partition has no slot: its records are dropped and late reports of the old assignment ignored")
