@@ -35,6 +35,11 @@ final class PipelineWorker: @unchecked Sendable {
     init(name: String, makeMapper: @escaping @Sendable () -> RecordMapper, wake: @escaping @Sendable () -> Void) {
         let thread = Thread { [self] in
             let mapper = makeMapper()
+            // Start-up (the mapper, the poison-pill guard) is not mapping: the count starts here.
+            let started = RuntimeClock.threadCPUSeconds()
+            condition.lock()
+            threadCPU = started
+            condition.unlock()
             while let batch = nextJob() {
                 let records = mapper.map(batch.records)
                 let cpu = RuntimeClock.threadCPUSeconds()
@@ -63,7 +68,7 @@ final class PipelineWorker: @unchecked Sendable {
         return batch
     }
 
-    /// CPU seconds the worker's thread had used when it finished its latest batch.
+    /// CPU seconds the worker's thread had used when it finished its latest batch (or its start-up).
     var cpuSeconds: Double {
         condition.lock()
         defer { condition.unlock() }

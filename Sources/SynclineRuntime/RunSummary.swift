@@ -18,7 +18,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var windowCPUSeconds: Double?
     /// Of that, the connector loop's thread (consume, produce, delivery reports, commits) …
     public var loopCPUSeconds: Double?
-    /// … and the pipeline worker's thread (mapping and stamping), when it has one: the thread with
+    /// … and the pipeline worker's thread (mapping and validation), when it has one: the thread with
     /// the most CPU per record sets the pace.
     public var mappingCPUSeconds: Double?
     /// Times the consumer's full queue was nudged so librdkafka 2.0.2 kept fetching (each one a
